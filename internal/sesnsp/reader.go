@@ -27,6 +27,27 @@ type Options struct {
 	// returned. Every line is still parsed and checked, so a bad cell
 	// anywhere fails the read. Nil keeps everything.
 	Keep func(tipo string) bool
+	// Progress, if set, is told how many bytes of the file have been read,
+	// out of total (ReadFile only; total is the file's size).
+	Progress func(done, total int64)
+}
+
+// progressReader reports bytes read, at most every 4 MiB.
+type progressReader struct {
+	r           io.Reader
+	done, total int64
+	last        int64
+	fn          func(done, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	if p.done-p.last >= 4<<20 || err == io.EOF {
+		p.last = p.done
+		p.fn(p.done, p.total)
+	}
+	return n, err
 }
 
 // File is what a read yields: the cells of the kept lines plus what is known
@@ -105,7 +126,11 @@ func ReadFile(path string, opts Options) (*File, error) {
 	if n >= 4 && bytes.Equal(head[:4], []byte("PK\x03\x04")) {
 		return readZip(path, f, size, sum, opts)
 	}
-	out, err := read(path, path, f, opts)
+	var src io.Reader = f
+	if opts.Progress != nil {
+		src = &progressReader{r: f, total: size, fn: opts.Progress}
+	}
+	out, err := read(path, path, src, opts)
 	if out != nil {
 		out.SHA256 = sum
 	}
@@ -193,6 +218,17 @@ func read(label, vname string, r io.Reader, opts Options) (*File, error) {
 		r = bzip2.NewReader(br)
 	default:
 		r = br
+	}
+	if r != io.Reader(br) {
+		// Decompress on another core while this one parses: bzip2 alone
+		// costs as much as the parse.
+		pr, pw := io.Pipe()
+		go func(src io.Reader) {
+			_, err := io.Copy(pw, src)
+			pw.CloseWithError(err)
+		}(r)
+		defer pr.Close()
+		r = pr
 	}
 	p := &parser{label: label, opts: opts, in: interner{}}
 	p.file.Name = label

@@ -58,3 +58,7 @@ func (in interner) get(s string) string {
 	in[s] = s
 	return s
 }
+
+// Key is the form under which catalog strings are compared and stored for
+// lookup: lower case, no accents, trimmed.
+func Key(s string) string { return fold(s) }

@@ -1,0 +1,124 @@
+// Command vigia is the observatory's single binary: it imports SESNSP
+// releases, writes analyst briefs, and (later) serves the web observatory.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "vigia:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// usageError marks a mistake in the command line (exit status 2).
+type usageError struct{ error }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `vigia: an observatory of human-trafficking figures in Mexico
+
+Usage:
+  vigia import [--db DB] [--vintage V] FILE...   import SESNSP releases (.csv, .zip, .gz, .bz2)
+  vigia brief  [--db DB] --from YYYY-MM --to YYYY-MM [--states A,B] [--vintage V]
+               [--measure trata|comparable|trafico-menores] [--format text|markdown|json] [--lang es|en]
+  vigia releases [--db DB]                      list the releases held
+  vigia revisions [--db DB] --source S --from-vintage A --to-vintage B [--from M --to M]
+
+DB is a SQLite file (default ./vigia.db) or a postgres:// URL; without --db,
+VIGIA_DATABASE_URL is read. A new database is seeded with the bundled releases.
+`
+
+// run is main without the process: tests call it with their own arguments,
+// environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{errors.New("no command given")}
+	}
+	env := &environment{getenv: getenv, stdout: stdout, stderr: stderr}
+	env.log = newLogger(getenv, stderr)
+	switch args[0] {
+	case "import":
+		return cmdImport(ctx, env, args[1:])
+	case "brief":
+		return cmdBrief(ctx, env, args[1:])
+	case "releases":
+		return cmdReleases(ctx, env, args[1:])
+	case "revisions":
+		return cmdRevisions(ctx, env, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return usageError{fmt.Errorf("unknown command %q", args[0])}
+	}
+}
+
+type environment struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+// newLogger writes text logs to stderr; VIGIA_LOG_FORMAT=json and
+// VIGIA_LOG_LEVEL=debug|info|warn|error change that.
+func newLogger(getenv func(string) string, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(getenv("VIGIA_LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if getenv("VIGIA_LOG_FORMAT") == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// dbFlag adds --db to a command's flags.
+func dbFlag(fs *flag.FlagSet, env *environment) *string {
+	def := env.getenv("VIGIA_DATABASE_URL")
+	if def == "" {
+		def = "vigia.db"
+	}
+	return fs.String("db", def, "SQLite file or postgres:// URL (env VIGIA_DATABASE_URL)")
+}
+
+func newFlags(name string, env *environment) *flag.FlagSet {
+	fs := flag.NewFlagSet("vigia "+name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	return nil
+}

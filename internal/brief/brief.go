@@ -1,0 +1,579 @@
+// Package brief builds the one-page analysis of a period: totals, change on
+// the year before, year-end projection, rates with intervals, rankings,
+// group shares, "the most since", victims by sex and age, and revisions.
+// Every figure carries the release it comes from.
+package brief
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/vigia-mx/vigia/internal/conapo"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
+	"github.com/vigia-mx/vigia/internal/stats"
+	"github.com/vigia-mx/vigia/internal/store"
+)
+
+// Level is the confidence level of every interval Vigía prints.
+const Level = 0.95
+
+// seriesStart is the first month of the 2015 methodology: history (for
+// projections and "the most since") is read from here.
+var seriesStart = sesnsp.MakeYM(2015, 1)
+
+// Params choose the analysis.
+type Params struct {
+	From, To sesnsp.YM
+	States   []int  // the group whose share is reported; may be empty
+	Vintage  string // one release, or "" for the newest per month
+	Measure  sesnsp.Measure
+}
+
+// Data is where figures come from; *store.Store satisfies it.
+type Data interface {
+	Cells(ctx context.Context, q store.Query) (store.Result, error)
+	Releases(ctx context.Context) ([]store.Release, error)
+}
+
+// Brief is the analysis. Its JSON form is a contract: fields are added,
+// never renamed.
+type Brief struct {
+	Measure  MeasureInfo    `json:"measure"`
+	Period   Period         `json:"period"`
+	Vintage  map[string]any `json:"vintage"` // per source: a release name, a list, or null
+	Carpetas *SourceBrief   `json:"carpetas"`
+	Victimas *SourceBrief   `json:"victimas"`
+	Group    []StateRef     `json:"group_states"`
+	Notes    []string       `json:"notes"`
+}
+
+// MeasureInfo names the measure.
+type MeasureInfo struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+	Note   string `json:"note"`
+	NoteEN string `json:"note_en"`
+}
+
+// Period is the analysed span and its comparison base.
+type Period struct {
+	From         string `json:"from"`
+	To           string `json:"to"`
+	Months       int    `json:"months"`
+	PreviousFrom string `json:"previous_from"`
+	PreviousTo   string `json:"previous_to"`
+}
+
+// StateRef names a state.
+type StateRef struct {
+	Code string `json:"code"` // INEGI, two digits
+	ISO  string `json:"iso_3166_2"`
+	Name string `json:"name"`
+}
+
+// ReleaseRef is a release that contributed months.
+type ReleaseRef struct {
+	Vintage string `json:"vintage"`
+	File    string `json:"file"`
+	SHA256  string `json:"sha256"`
+	From    string `json:"from"` // months of the analysis taken from it
+	To      string `json:"to"`
+}
+
+// SourceBrief holds the figures of one source (carpetas or víctimas).
+// Pointers are null when a figure cannot be computed, with Reason saying why.
+type SourceBrief struct {
+	Source            string        `json:"source"`
+	Available         bool          `json:"available"`
+	Reason            *string       `json:"reason"`
+	Vintage           any           `json:"vintage"` // string, or list when several releases were combined
+	Releases          []ReleaseRef  `json:"releases"`
+	PublishedMonths   int           `json:"published_months"`
+	Unpublished       []string      `json:"unpublished_months"`
+	Total             *int64        `json:"total"`
+	TotalCI           *[2]float64   `json:"total_ci95"`
+	PreviousYearTotal *int64        `json:"previous_year_total"`
+	ChangeAbs         *int64        `json:"change_abs"`
+	ChangePct         *float64      `json:"change_pct"` // null is "n.d." (base 0)
+	Monthly           []MonthValue  `json:"monthly"`
+	Rate              *RateInfo     `json:"rate"`
+	Projection        *ProjInfo     `json:"projection"`
+	Group             *GroupInfo    `json:"group"`
+	ByState           []StateFigure `json:"by_state"`
+	HighestSince      *int          `json:"highest_since"`
+	HighestBasis      string        `json:"highest_since_basis,omitempty"` // "year" or "same-months"
+	Record            bool          `json:"record"`                        // no earlier year as high
+	YearTotals        []YearTotal   `json:"year_totals,omitempty"`
+	BySex             []Breakdown   `json:"by_sex,omitempty"`
+	ByAge             []Breakdown   `json:"by_age,omitempty"`
+	BySubtipo         []Breakdown   `json:"by_subtipo,omitempty"`
+	Revisions         []Revision    `json:"revisions"`
+}
+
+// MonthValue is one month's national count.
+type MonthValue struct {
+	Month   string `json:"month"`
+	Count   int64  `json:"count"`
+	Vintage string `json:"vintage"`
+}
+
+// RateInfo is a rate per 100,000 with its interval.
+type RateInfo struct {
+	Per100k    float64 `json:"per_100k"`
+	Low        float64 `json:"low"`
+	High       float64 `json:"high"`
+	Annualised bool    `json:"annualised"`
+	Population string  `json:"population"`
+}
+
+// ProjInfo is the year-end projection.
+type ProjInfo struct {
+	Year      int     `json:"year"`
+	Months    int     `json:"months"`
+	YTD       int64   `json:"ytd"`
+	RunRate   float64 `json:"run_rate"`
+	Low       float64 `json:"low"`
+	Mid       float64 `json:"mid"`
+	High      float64 `json:"high"`
+	BaseYears []int   `json:"base_years"`
+	Seasonal  bool    `json:"seasonal"`
+	Label     string  `json:"label"`
+}
+
+// GroupInfo is the group of states asked for.
+type GroupInfo struct {
+	States   []string `json:"states"`
+	Total    int64    `json:"total"`
+	SharePct *float64 `json:"share_pct"`
+}
+
+// StateFigure is one state's line in the ranking.
+type StateFigure struct {
+	Code       string   `json:"code"`
+	ISO        string   `json:"iso_3166_2"`
+	Name       string   `json:"name"`
+	Count      int64    `json:"count"`
+	Rate       *float64 `json:"rate_per_100k"`
+	RateLow    *float64 `json:"rate_low"`
+	RateHigh   *float64 `json:"rate_high"`
+	Rank       int      `json:"rank"`
+	RankByRate int      `json:"rank_by_rate"`
+	InGroup    bool     `json:"in_group"`
+}
+
+// YearTotal is a calendar year's total over the same months as the period.
+type YearTotal struct {
+	Year  int   `json:"year"`
+	Total int64 `json:"total"`
+}
+
+// Breakdown is a count by sex, age group or subtipo.
+type Breakdown struct {
+	Key      string   `json:"key"`
+	Count    int64    `json:"count"`
+	SharePct *float64 `json:"share_pct"`
+	Rate     *float64 `json:"rate_per_100k,omitempty"`
+}
+
+// Revision is a month whose national count changed between two releases.
+type Revision struct {
+	Month  string `json:"month"`
+	Before string `json:"before_vintage"`
+	Old    int64  `json:"before"`
+	After  string `json:"after_vintage"`
+	New    int64  `json:"after"`
+}
+
+// Build computes the brief.
+func Build(ctx context.Context, d Data, pop *conapo.Table, p Params) (*Brief, error) {
+	if p.From > p.To {
+		return nil, fmt.Errorf("brief: period starts (%s) after it ends (%s)", p.From, p.To)
+	}
+	if p.From < seriesStart {
+		return nil, fmt.Errorf("brief: the series starts in %s; %s is before it", seriesStart, p.From)
+	}
+	months := int(p.To-p.From) + 1
+	b := &Brief{
+		Measure: MeasureInfo{p.Measure.ID, p.Measure.Name, p.Measure.NameEN, p.Measure.Note, p.Measure.NoteEN},
+		Period: Period{From: p.From.String(), To: p.To.String(), Months: months,
+			PreviousFrom: (p.From - 12).String(), PreviousTo: (p.To - 12).String()},
+		Vintage: map[string]any{},
+	}
+	for _, c := range p.States {
+		b.Group = append(b.Group, stateRef(c))
+	}
+	for _, src := range []sesnsp.Source{sesnsp.Carpetas, sesnsp.Victimas} {
+		sb, err := buildSource(ctx, d, pop, p, src)
+		if err != nil {
+			return nil, err
+		}
+		b.Vintage[string(src)] = sb.Vintage
+		if src == sesnsp.Carpetas {
+			b.Carpetas = sb
+		} else {
+			b.Victimas = sb
+		}
+	}
+	if p.From.Year() <= 2025 && p.To.Year() >= 2026 {
+		b.Notes = append(b.Notes, "methodology-break")
+	}
+	return b, nil
+}
+
+func stateRef(c int) StateRef {
+	s, _ := sesnsp.StateByCode(c)
+	return StateRef{Code: fmt.Sprintf("%02d", c), ISO: s.ISO, Name: s.Name}
+}
+
+func reason(s string) *string { return &s }
+
+func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src sesnsp.Source) (*SourceBrief, error) {
+	sb := &SourceBrief{Source: string(src), Monthly: []MonthValue{}, Revisions: []Revision{}, Unpublished: []string{}}
+	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: seriesStart, To: p.To, Vintage: p.Vintage})
+	if err != nil {
+		return nil, fmt.Errorf("brief: %s: %w", src, err)
+	}
+	// Which months of the period are published, and from which release.
+	var pub []sesnsp.YM
+	used := map[int64]*ReleaseRef{}
+	var refs []*ReleaseRef
+	for m := p.From; m <= p.To; m++ {
+		r, ok := res.ByMonth[m]
+		if !ok {
+			sb.Unpublished = append(sb.Unpublished, m.String())
+			continue
+		}
+		pub = append(pub, m)
+		ref, ok := used[r.ID]
+		if !ok {
+			ref = &ReleaseRef{Vintage: r.Vintage, File: r.FileName, SHA256: r.SHA256, From: m.String()}
+			used[r.ID] = ref
+			refs = append(refs, ref)
+		}
+		ref.To = m.String()
+	}
+	sb.PublishedMonths = len(pub)
+	var names []string
+	for _, r := range refs {
+		sb.Releases = append(sb.Releases, *r)
+		if !slices.Contains(names, r.Vintage) {
+			names = append(names, r.Vintage)
+		}
+	}
+	switch len(names) {
+	case 0:
+		sb.Vintage = nil
+	case 1:
+		sb.Vintage = names[0]
+	default:
+		sb.Vintage = names
+	}
+	if len(pub) == 0 {
+		switch {
+		case p.Vintage != "" && len(res.Used) == 0:
+			sb.Reason = reason(fmt.Sprintf("release %s: no %s file of it is held", p.Vintage, src))
+		case p.Vintage != "":
+			sb.Reason = reason(fmt.Sprintf("release %s does not cover %s…%s", p.Vintage, p.From, p.To))
+		default:
+			sb.Reason = reason(fmt.Sprintf("no release held covers %s…%s", p.From, p.To))
+		}
+		return sb, nil
+	}
+	sb.Available = true
+
+	// Aggregate what the measure counts.
+	national := map[sesnsp.YM]int64{}
+	byState := map[int]int64{}
+	bySex, byAge, bySub := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	inPeriod := func(m sesnsp.YM) bool { return m >= p.From && m <= p.To }
+	for _, r := range res.Rows {
+		if !p.Measure.Counts(r.Month.Year(), r.Tipo) {
+			continue
+		}
+		national[r.Month] += r.Value
+		if !inPeriod(r.Month) {
+			continue
+		}
+		byState[r.Ent] += r.Value
+		if r.Sexo != "" {
+			bySex[r.Sexo] += r.Value
+			byAge[r.Edad] += r.Value
+		}
+		bySub[r.Tipo+" — "+r.Subtipo] += r.Value
+	}
+	var total int64
+	for _, m := range pub {
+		total += national[m]
+		sb.Monthly = append(sb.Monthly, MonthValue{Month: m.String(), Count: national[m], Vintage: res.ByMonth[m].Vintage})
+	}
+	sb.Total = &total
+	lo, hi := stats.PoissonInterval(max(total, 0), Level)
+	sb.TotalCI = &[2]float64{lo, hi}
+
+	// The same months a year earlier, all of them published, or no comparison.
+	var prev int64
+	prevOK := true
+	for _, m := range pub {
+		if _, ok := res.ByMonth[m-12]; !ok {
+			prevOK = false
+			break
+		}
+		prev += national[m-12]
+	}
+	if prevOK {
+		sb.PreviousYearTotal = &prev
+		ch := stats.YoY(total, prev)
+		sb.ChangeAbs = &ch.Abs
+		if ch.PctOK {
+			sb.ChangePct = &ch.Pct
+		}
+	}
+
+	ym := toYearMonths(pub)
+	sb.Rate = rate(pop, 0, conapo.Total, total, ym)
+
+	// Ranking of the states over the published months.
+	var counts, rates []float64
+	for c := 1; c <= 32; c++ {
+		f := StateFigure{Count: byState[c], InGroup: slices.Contains(p.States, c)}
+		ref := stateRef(c)
+		f.Code, f.ISO, f.Name = ref.Code, ref.ISO, ref.Name
+		if r := rate(pop, c, conapo.Total, byState[c], ym); r != nil {
+			f.Rate, f.RateLow, f.RateHigh = &r.Per100k, &r.Low, &r.High
+			rates = append(rates, r.Per100k)
+		} else {
+			rates = append(rates, nan())
+		}
+		counts = append(counts, float64(byState[c]))
+		sb.ByState = append(sb.ByState, f)
+	}
+	rc, rr := stats.RankDesc(counts), stats.RankDesc(rates)
+	for i := range sb.ByState {
+		sb.ByState[i].Rank, sb.ByState[i].RankByRate = rc[i], rr[i]
+	}
+	slices.SortStableFunc(sb.ByState, func(a, b StateFigure) int { return a.Rank - b.Rank })
+
+	if len(p.States) > 0 {
+		g := &GroupInfo{}
+		for _, c := range p.States {
+			g.States = append(g.States, fmt.Sprintf("%02d", c))
+			g.Total += byState[c]
+		}
+		if s, ok := stats.Share(g.Total, total); ok {
+			g.SharePct = &s
+		}
+		sb.Group = g
+	}
+
+	sb.Projection = project(res, national, p.To)
+	highest(sb, res, national, p)
+	sb.BySex = breakdown(bySex, total, func(k string) *float64 {
+		sex := map[string]conapo.Sex{"mujer": conapo.Mujeres, "hombre": conapo.Hombres}[sesnsp.Key(k)]
+		if sex == "" {
+			return nil
+		}
+		if r := rate(pop, 0, sex, bySex[k], ym); r != nil {
+			return &r.Per100k
+		}
+		return nil
+	})
+	sb.ByAge = breakdown(byAge, total, nil)
+	if len(bySub) > 1 {
+		sb.BySubtipo = breakdown(bySub, total, nil)
+	}
+	revs, err := revisions(ctx, d, p, src, res, pub, national)
+	if err != nil {
+		return nil, err
+	}
+	sb.Revisions = revs
+	return sb, nil
+}
+
+func toYearMonths(ms []sesnsp.YM) []stats.YearMonth {
+	out := make([]stats.YearMonth, len(ms))
+	for i, m := range ms {
+		out[i] = stats.YearMonth{Year: m.Year(), Month: m.Month()}
+	}
+	return out
+}
+
+// rate is count per 100,000 per year over the months given, with CONAPO's
+// mid-year population of each month's year.
+func rate(pop *conapo.Table, ent int, sex conapo.Sex, count int64, months []stats.YearMonth) *RateInfo {
+	if pop == nil || len(months) == 0 || count < 0 {
+		return nil
+	}
+	py := map[int]float64{}
+	for _, m := range months {
+		v, ok := pop.Mid(ent, m.Year, sex)
+		if !ok {
+			return nil
+		}
+		py[m.Year] = v
+	}
+	exp, ok := stats.PersonYears(py, months)
+	if !ok {
+		return nil
+	}
+	r, ok := stats.RatePer100k(count, exp, len(months), Level)
+	if !ok {
+		return nil
+	}
+	return &RateInfo{Per100k: r.Value, Low: r.Low, High: r.High, Annualised: r.Annualised, Population: "CONAPO 2023, mid-year"}
+}
+
+func nan() float64 { return math.NaN() }
+
+// project gives the year-end projection of To's year, when its months from
+// January to the last published one are all published and the year is not
+// complete.
+func project(res store.Result, national map[sesnsp.YM]int64, to sesnsp.YM) *ProjInfo {
+	y := to.Year()
+	var ytd int64
+	m := 0
+	for mo := 1; mo <= to.Month(); mo++ {
+		if _, ok := res.ByMonth[sesnsp.MakeYM(y, mo)]; !ok {
+			break
+		}
+		ytd += national[sesnsp.MakeYM(y, mo)]
+		m = mo
+	}
+	if m == 0 || m == 12 {
+		return nil
+	}
+	hist := map[int][12]int64{}
+	for yy := 2015; yy < y; yy++ {
+		var a [12]int64
+		full := true
+		for mo := 1; mo <= 12; mo++ {
+			v := national[sesnsp.MakeYM(yy, mo)]
+			if _, pub := res.ByMonth[sesnsp.MakeYM(yy, mo)]; !pub {
+				full = false
+				break
+			}
+			a[mo-1] = v
+		}
+		if full {
+			hist[yy] = a
+		}
+	}
+	pr, ok := stats.ProjectYearEnd(y, ytd, m, hist)
+	if !ok {
+		return nil
+	}
+	return &ProjInfo{Year: y, Months: m, YTD: ytd, RunRate: pr.RunRate, Low: pr.Low, Mid: pr.Mid, High: pr.High,
+		BaseYears: pr.BaseYears, Seasonal: pr.Seasonal, Label: "proyección, no dato oficial"}
+}
+
+// highest finds "the most since": for a period inside one calendar year, the
+// latest earlier year whose same months add up to at least as much.
+func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p Params) {
+	if p.From.Year() != p.To.Year() || sb.Total == nil || len(sb.Unpublished) > 0 {
+		return
+	}
+	y := p.From.Year()
+	totals := map[int]int64{y: *sb.Total}
+	for yy := 2015; yy < y; yy++ {
+		var t int64
+		ok := true
+		for mo := p.From.Month(); mo <= p.To.Month(); mo++ {
+			m := sesnsp.MakeYM(yy, mo)
+			if _, pub := res.ByMonth[m]; !pub {
+				ok = false
+				break
+			}
+			t += national[m]
+		}
+		if ok {
+			totals[yy] = t
+			sb.YearTotals = append(sb.YearTotals, YearTotal{yy, t})
+		}
+	}
+	sb.YearTotals = append(sb.YearTotals, YearTotal{y, *sb.Total})
+	sb.HighestBasis = "same-months"
+	if p.From.Month() == 1 && p.To.Month() == 12 {
+		sb.HighestBasis = "year"
+	}
+	if since, ok := stats.HighestSince(y, totals); ok {
+		sb.HighestSince = &since
+	} else if len(totals) > 1 {
+		sb.Record = true
+	}
+}
+
+func breakdown(m map[string]int64, total int64, rateOf func(string) *float64) []Breakdown {
+	var out []Breakdown
+	for k, v := range m {
+		b := Breakdown{Key: k, Count: v}
+		if s, ok := stats.Share(v, total); ok {
+			b.SharePct = &s
+		}
+		if rateOf != nil {
+			b.Rate = rateOf(k)
+		}
+		out = append(out, b)
+	}
+	slices.SortFunc(out, func(a, b Breakdown) int {
+		if a.Count != b.Count {
+			return int(b.Count - a.Count)
+		}
+		if a.Key < b.Key {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// revisions compares each month of the period with the release before the
+// one it was taken from, so that a reader sees which figures moved.
+func revisions(ctx context.Context, d Data, p Params, src sesnsp.Source, res store.Result, pub []sesnsp.YM, national map[sesnsp.YM]int64) ([]Revision, error) {
+	all, err := d.Releases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// For each month, the newest release older than the one used.
+	prevOf := map[string][]sesnsp.YM{}
+	for _, m := range pub {
+		cur := res.ByMonth[m]
+		var best *store.Release
+		for i, r := range all {
+			if r.Source == src && r.Cutoff < cur.Cutoff && r.Covers(m) && (best == nil || r.Cutoff > best.Cutoff) {
+				best = &all[i]
+			}
+		}
+		if best != nil {
+			prevOf[best.Vintage] = append(prevOf[best.Vintage], m)
+		}
+	}
+	out := []Revision{}
+	for v, ms := range prevOf {
+		old, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: ms[0], To: ms[len(ms)-1], Vintage: v})
+		if err != nil {
+			return nil, fmt.Errorf("brief: revisions against %s: %w", v, err)
+		}
+		was := map[sesnsp.YM]int64{}
+		for _, r := range old.Rows {
+			if p.Measure.Counts(r.Month.Year(), r.Tipo) {
+				was[r.Month] += r.Value
+			}
+		}
+		for _, m := range ms {
+			if _, ok := old.ByMonth[m]; ok && was[m] != national[m] {
+				out = append(out, Revision{Month: m.String(), Before: v, Old: was[m], After: res.ByMonth[m].Vintage, New: national[m]})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Revision) int {
+		if a.Month < b.Month {
+			return -1
+		} else if a.Month > b.Month {
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}

@@ -1,0 +1,317 @@
+package brief
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/vigia-mx/vigia/internal/sesnsp"
+)
+
+// Format is an output form of the brief.
+type Format string
+
+// The forms vigia brief writes.
+const (
+	Text     Format = "text"
+	Markdown Format = "markdown"
+	JSON     Format = "json"
+)
+
+var words = map[string]map[string]string{
+	"es": {
+		"carpetas": "Carpetas de investigación", "victimas": "Víctimas",
+		"release": "corte", "releases": "cortes", "total": "Total", "ci": "IC 95 %",
+		"prev": "Mismo periodo un año antes", "nd": "n.d.", "monthly": "Por mes",
+		"rate": "Tasa por 100 mil habitantes", "annualised": "anualizada", "proj": "Proyección al cierre de",
+		"runrate": "a ritmo actual", "seasonal": "estacional", "range": "rango", "base": "años base",
+		"group": "Grupo", "ofnational": "del total nacional", "since": "Lo más alto desde", "record": "El más alto de la serie (desde 2015)",
+		"top": "Entidades con más casos", "bysex": "Por sexo", "byage": "Por grupo de edad", "bysub": "Por finalidad",
+		"revisions": "Revisiones", "unavailable": "Sin datos", "unpublished": "Meses aún no publicados",
+		"sameMonths": "mismos meses", "source": "Fuente: SESNSP (incidencia delictiva del fuero común); población: CONAPO 2023.",
+		"projlabel": "proyección, no dato oficial", "break": "El periodo cruza el cambio de metodología de 2026 (RNID): las cifras no son del todo comparables.",
+		"rank": "lugar",
+	},
+	"en": {
+		"carpetas": "Investigations (carpetas de investigación)", "victimas": "Victims",
+		"release": "release", "releases": "releases", "total": "Total", "ci": "95% CI",
+		"prev": "Same period a year earlier", "nd": "n/a", "monthly": "By month",
+		"rate": "Rate per 100,000 people", "annualised": "annualised", "proj": "Year-end projection for",
+		"runrate": "at the current pace", "seasonal": "seasonal", "range": "range", "base": "base years",
+		"group": "Group", "ofnational": "of the national total", "since": "The most since", "record": "The highest in the series (since 2015)",
+		"top": "States with the most cases", "bysex": "By sex", "byage": "By age group", "bysub": "By purpose",
+		"revisions": "Revisions", "unavailable": "No data", "unpublished": "Months not yet published",
+		"sameMonths": "same months", "source": "Source: SESNSP (fuero común crime incidence); population: CONAPO 2023.",
+		"projlabel": "projection, not official data", "break": "The period crosses the 2026 change of methodology (RNID): figures are not fully comparable.",
+		"rank": "rank",
+	},
+}
+
+var monthsES = [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
+var monthsEN = [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+// Write renders the brief. lang is "es" (the default) or "en".
+func (b *Brief) Write(w io.Writer, f Format, lang string) error {
+	if f == JSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(b)
+	}
+	if lang != "en" {
+		lang = "es"
+	}
+	r := renderer{b: b, lang: lang, md: f == Markdown, t: words[lang]}
+	r.write()
+	_, err := io.WriteString(w, r.out.String())
+	return err
+}
+
+type renderer struct {
+	b    *Brief
+	lang string
+	md   bool
+	t    map[string]string
+	out  strings.Builder
+}
+
+func (r *renderer) p(format string, args ...any) { fmt.Fprintf(&r.out, format+"\n", args...) }
+
+func (r *renderer) heading(level int, s string) {
+	if r.md {
+		r.p("%s %s", strings.Repeat("#", level), s)
+	} else if level == 1 {
+		r.p("%s\n%s", s, strings.Repeat("=", len([]rune(s))))
+	} else {
+		r.p("%s\n%s", s, strings.Repeat("-", len([]rune(s))))
+	}
+	r.p("")
+}
+
+func (r *renderer) item(format string, args ...any) {
+	prefix := "  "
+	if r.md {
+		prefix = "- "
+	}
+	r.p(prefix+format, args...)
+}
+
+func (r *renderer) monthName(s string) string {
+	var y, m int
+	fmt.Sscanf(s, "%d-%d", &y, &m)
+	if m < 1 || m > 12 {
+		return s
+	}
+	if r.lang == "en" {
+		return fmt.Sprintf("%s %d", monthsEN[m-1], y)
+	}
+	return fmt.Sprintf("%s %d", monthsES[m-1], y)
+}
+
+func (r *renderer) period(from, to string) string {
+	if from == to {
+		return r.monthName(from)
+	}
+	return r.monthName(from) + " – " + r.monthName(to)
+}
+
+func (r *renderer) write() {
+	b := r.b
+	name := b.Measure.Name
+	if r.lang == "en" {
+		name = b.Measure.NameEN
+	}
+	r.heading(1, fmt.Sprintf("%s: %s", name, r.period(b.Period.From, b.Period.To)))
+	note := b.Measure.Note
+	if r.lang == "en" {
+		note = b.Measure.NoteEN
+	}
+	r.p("%s", note)
+	for _, n := range b.Notes {
+		if n == "methodology-break" {
+			r.p("%s", r.t["break"])
+		}
+	}
+	r.p("")
+	for _, sb := range []*SourceBrief{b.Carpetas, b.Victimas} {
+		r.source(sb)
+	}
+	r.p("%s", r.t["source"])
+}
+
+func (r *renderer) vintages(sb *SourceBrief) string {
+	var names []string
+	for _, rel := range sb.Releases {
+		names = append(names, fmt.Sprintf("%s (%s…%s)", rel.Vintage, rel.From, rel.To))
+	}
+	word := r.t["release"]
+	if len(names) > 1 {
+		word = r.t["releases"]
+	}
+	return word + " " + strings.Join(names, ", ")
+}
+
+func (r *renderer) source(sb *SourceBrief) {
+	if !sb.Available {
+		r.heading(2, r.t[sb.Source])
+		why := ""
+		if sb.Reason != nil {
+			why = ": " + *sb.Reason
+		}
+		r.p("%s%s.", r.t["unavailable"], why)
+		r.p("")
+		return
+	}
+	r.heading(2, fmt.Sprintf("%s (%s)", r.t[sb.Source], r.vintages(sb)))
+	r.item("%s: %s (%s %s–%s)", r.t["total"], Int(*sb.Total), r.t["ci"], Dec(sb.TotalCI[0], 1), Dec(sb.TotalCI[1], 1))
+	if len(sb.Unpublished) > 0 {
+		r.item("%s: %s", r.t["unpublished"], strings.Join(sb.Unpublished, ", "))
+	}
+	if sb.PreviousYearTotal != nil {
+		pct := r.t["nd"]
+		if sb.ChangePct != nil {
+			pct = Signed(*sb.ChangePct, 1) + " %"
+		}
+		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.period(r.b.Period.PreviousFrom, r.b.Period.PreviousTo), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
+	}
+	var ms []string
+	for _, m := range sb.Monthly {
+		ms = append(ms, fmt.Sprintf("%s %s", m.Month, Int(m.Count)))
+	}
+	r.item("%s: %s", r.t["monthly"], strings.Join(ms, " · "))
+	if sb.Rate != nil {
+		ann := ""
+		if sb.Rate.Annualised {
+			ann = ", " + r.t["annualised"]
+		}
+		r.item("%s: %s (%s %s–%s%s)", r.t["rate"], Dec(sb.Rate.Per100k, 2), r.t["ci"], Dec(sb.Rate.Low, 2), Dec(sb.Rate.High, 2), ann)
+	}
+	if pr := sb.Projection; pr != nil {
+		s := fmt.Sprintf("%s %d (%s): %s %s", r.t["proj"], pr.Year, r.t["projlabel"], Int(int64(pr.RunRate+0.5)), r.t["runrate"])
+		if pr.Seasonal {
+			var ys []string
+			for _, y := range pr.BaseYears {
+				ys = append(ys, strconv.Itoa(y))
+			}
+			s += fmt.Sprintf("; %s %s (%s %s–%s; %s %s)", r.t["seasonal"], Int(int64(pr.Mid+0.5)), r.t["range"],
+				Int(int64(pr.Low+0.5)), Int(int64(pr.High+0.5)), r.t["base"], strings.Join(ys, ", "))
+		}
+		r.item("%s", s)
+	}
+	if g := sb.Group; g != nil {
+		var names []string
+		for _, c := range g.States {
+			n, _ := strconv.Atoi(c)
+			st, _ := sesnsp.StateByCode(n)
+			names = append(names, fmt.Sprintf("%s %s", st.Name, Int(stateCount(sb, c))))
+		}
+		share := r.t["nd"]
+		if g.SharePct != nil {
+			share = Dec(*g.SharePct, 1) + " %"
+		}
+		r.item("%s (%s): %s, %s %s", r.t["group"], strings.Join(names, ", "), Int(g.Total), share, r.t["ofnational"])
+	}
+	if sb.HighestSince != nil {
+		basis := ""
+		if sb.HighestBasis == "same-months" {
+			basis = " (" + r.t["sameMonths"] + ")"
+		}
+		r.item("%s %d%s", r.t["since"], *sb.HighestSince, basis)
+	} else if sb.Record {
+		r.item("%s", r.t["record"])
+	}
+	var top []string
+	for i, s := range sb.ByState {
+		if i == 5 || s.Count == 0 {
+			break
+		}
+		rate := ""
+		if s.Rate != nil {
+			rate = fmt.Sprintf(", %s/100k", Dec(*s.Rate, 2))
+		}
+		top = append(top, fmt.Sprintf("%d. %s %s%s", s.Rank, s.Name, Int(s.Count), rate))
+	}
+	if len(top) > 0 {
+		r.item("%s: %s", r.t["top"], strings.Join(top, "; "))
+	}
+	for _, part := range []struct {
+		key string
+		b   []Breakdown
+	}{{"bysex", sb.BySex}, {"byage", sb.ByAge}, {"bysub", sb.BySubtipo}} {
+		if len(part.b) == 0 {
+			continue
+		}
+		var xs []string
+		for _, x := range part.b {
+			xs = append(xs, fmt.Sprintf("%s %s", x.Key, Int(x.Count)))
+		}
+		r.item("%s: %s", r.t[part.key], strings.Join(xs, "; "))
+	}
+	if len(sb.Revisions) > 0 {
+		var xs []string
+		for _, v := range sb.Revisions {
+			xs = append(xs, fmt.Sprintf("%s %s (%s) → %s (%s)", v.Month, Int(v.Old), v.Before, Int(v.New), v.After))
+		}
+		r.item("%s: %s", r.t["revisions"], strings.Join(xs, "; "))
+	}
+	r.p("")
+}
+
+func stateCount(sb *SourceBrief, code string) int64 {
+	for _, s := range sb.ByState {
+		if s.Code == code {
+			return s.Count
+		}
+	}
+	return 0
+}
+
+// Int formats a count as es-MX and en-US both do: 1,171.
+func Int(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// SignedInt formats a difference with its sign.
+func SignedInt(n int64) string {
+	if n > 0 {
+		return "+" + Int(n)
+	}
+	return Int(n)
+}
+
+// Dec formats a number with d decimals, grouping thousands.
+func Dec(x float64, d int) string {
+	s := strconv.FormatFloat(x, 'f', d, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	out := Int(n)
+	if strings.HasPrefix(whole, "-") && n == 0 {
+		out = "-0"
+	}
+	if frac != "" {
+		out += "." + frac
+	}
+	return out
+}
+
+// Signed formats a percentage change with its sign.
+func Signed(x float64, d int) string {
+	if x > 0 {
+		return "+" + Dec(x, d)
+	}
+	return Dec(x, d)
+}
