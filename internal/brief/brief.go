@@ -65,6 +65,7 @@ type Period struct {
 	Months       int    `json:"months"`
 	PreviousFrom string `json:"previous_from"`
 	PreviousTo   string `json:"previous_to"`
+	Vintage      string `json:"requested_vintage,omitempty"`
 }
 
 // StateRef names a state.
@@ -89,7 +90,8 @@ type SourceBrief struct {
 	Source            string        `json:"source"`
 	Available         bool          `json:"available"`
 	Reason            *string       `json:"reason"`
-	Vintage           any           `json:"vintage"` // string, or list when several releases were combined
+	ReasonCode        string        `json:"reason_code,omitempty"` // no-file, not-covered
+	Vintage           any           `json:"vintage"`               // string, or list when several releases were combined
 	Releases          []ReleaseRef  `json:"releases"`
 	PublishedMonths   int           `json:"published_months"`
 	Unpublished       []string      `json:"unpublished_months"`
@@ -199,7 +201,7 @@ func Build(ctx context.Context, d Data, pop *conapo.Table, p Params) (*Brief, er
 	b := &Brief{
 		Measure: MeasureInfo{p.Measure.ID, p.Measure.Name, p.Measure.NameEN, p.Measure.Note, p.Measure.NoteEN},
 		Period: Period{From: p.From.String(), To: p.To.String(), Months: months,
-			PreviousFrom: (p.From - 12).String(), PreviousTo: (p.To - 12).String()},
+			PreviousFrom: (p.From - 12).String(), PreviousTo: (p.To - 12).String(), Vintage: p.Vintage},
 		Vintage: map[string]any{},
 	}
 	for _, c := range p.States {
@@ -229,6 +231,25 @@ func stateRef(c int) StateRef {
 }
 
 func reason(s string) *string { return &s }
+
+func all(ctx context.Context, d Data) []store.Release {
+	rs, _ := d.Releases(ctx)
+	return rs
+}
+
+// holds reports whether a release of src named v is held at all.
+func holds(rs []store.Release, src sesnsp.Source, v string) bool {
+	want, err := sesnsp.ParseVintage(v)
+	if err != nil {
+		return false
+	}
+	for _, r := range rs {
+		if r.Source == src && r.Cutoff == want.Cutoff {
+			return true
+		}
+	}
+	return false
+}
 
 func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src sesnsp.Source) (*SourceBrief, error) {
 	sb := &SourceBrief{Source: string(src), Monthly: []MonthValue{}, Revisions: []Revision{}, Unpublished: []string{}}
@@ -273,11 +294,14 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	}
 	if len(pub) == 0 {
 		switch {
-		case p.Vintage != "" && len(res.Used) == 0:
+		case p.Vintage != "" && len(res.Used) == 0 && !holds(all(ctx, d), src, p.Vintage):
+			sb.ReasonCode = "no-file"
 			sb.Reason = reason(fmt.Sprintf("release %s: no %s file of it is held", p.Vintage, src))
 		case p.Vintage != "":
+			sb.ReasonCode = "not-covered"
 			sb.Reason = reason(fmt.Sprintf("release %s does not cover %s…%s", p.Vintage, p.From, p.To))
 		default:
+			sb.ReasonCode = "not-covered"
 			sb.Reason = reason(fmt.Sprintf("no release held covers %s…%s", p.From, p.To))
 		}
 		return sb, nil
@@ -302,7 +326,7 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 			bySex[r.Sexo] += r.Value
 			byAge[r.Edad] += r.Value
 		}
-		bySub[r.Tipo+" — "+r.Subtipo] += r.Value
+		bySub[r.Subtipo] += r.Value
 	}
 	var total int64
 	for _, m := range pub {

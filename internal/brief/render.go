@@ -28,7 +28,7 @@ var words = map[string]map[string]string{
 		"rate": "Tasa por 100 mil habitantes", "annualised": "anualizada", "proj": "Proyección al cierre de",
 		"runrate": "a ritmo actual", "seasonal": "estacional", "range": "rango", "base": "años base",
 		"group": "Grupo", "ofnational": "del total nacional", "since": "Lo más alto desde", "record": "El más alto de la serie (desde 2015)",
-		"top": "Entidades con más casos", "bysex": "Por sexo", "byage": "Por grupo de edad", "bysub": "Por finalidad",
+		"top": "Entidades con más casos", "bysex": "Por sexo", "byage": "Por grupo de edad", "bysub": "Por subtipo",
 		"revisions": "Revisiones", "unavailable": "Sin datos", "unpublished": "Meses aún no publicados",
 		"sameMonths": "mismos meses", "source": "Fuente: SESNSP (incidencia delictiva del fuero común); población: CONAPO 2023.",
 		"projlabel": "proyección, no dato oficial", "break": "El periodo cruza el cambio de metodología de 2026 (RNID): las cifras no son del todo comparables.",
@@ -41,7 +41,7 @@ var words = map[string]map[string]string{
 		"rate": "Rate per 100,000 people", "annualised": "annualised", "proj": "Year-end projection for",
 		"runrate": "at the current pace", "seasonal": "seasonal", "range": "range", "base": "base years",
 		"group": "Group", "ofnational": "of the national total", "since": "The most since", "record": "The highest in the series (since 2015)",
-		"top": "States with the most cases", "bysex": "By sex", "byage": "By age group", "bysub": "By purpose",
+		"top": "States with the most cases", "bysex": "By sex", "byage": "By age group", "bysub": "By subtype",
 		"revisions": "Revisions", "unavailable": "No data", "unpublished": "Months not yet published",
 		"sameMonths": "same months", "source": "Source: SESNSP (fuero común crime incidence); population: CONAPO 2023.",
 		"projlabel": "projection, not official data", "break": "The period crosses the 2026 change of methodology (RNID): figures are not fully comparable.",
@@ -156,8 +156,15 @@ func (r *renderer) source(sb *SourceBrief) {
 	if !sb.Available {
 		r.heading(2, r.t[sb.Source])
 		why := ""
-		if sb.Reason != nil {
-			why = ": " + *sb.Reason
+		switch {
+		case sb.ReasonCode == "no-file" && r.lang == "es":
+			why = fmt.Sprintf(": el corte %s no incluye archivo de %s", r.b.Period.Vintage, strings.ToLower(r.t[sb.Source]))
+		case sb.ReasonCode == "no-file":
+			why = fmt.Sprintf(": release %s has no %s file", r.b.Period.Vintage, strings.ToLower(r.t[sb.Source]))
+		case r.lang == "es":
+			why = ": ningún corte disponible cubre el periodo"
+		default:
+			why = ": no release held covers the period"
 		}
 		r.p("%s%s.", r.t["unavailable"], why)
 		r.p("")
