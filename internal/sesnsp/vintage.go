@@ -41,7 +41,7 @@ func ParseVintage(s string) (Vintage, error) {
 	if m := isoVintage.FindStringSubmatch(t); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
-		if mo >= 1 && mo <= 12 {
+		if mo >= 1 && mo <= 12 && y >= 2015 && y <= 2099 {
 			return Vintage{MakeYM(y, mo)}, nil
 		}
 	}
