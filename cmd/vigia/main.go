@@ -40,6 +40,7 @@ func exitCode(err error) int {
 const usage = `vigia: an observatory of human-trafficking figures in Mexico
 
 Usage:
+  vigia serve  [--db DB] [--addr 127.0.0.1:8080]   the web observatory (env VIGIA_ADDR)
   vigia import [--db DB] [--vintage V] FILE...   import SESNSP releases (.csv, .zip, .gz, .bz2)
   vigia brief  [--db DB] --from YYYY-MM --to YYYY-MM [--states A,B] [--vintage V]
                [--measure trata|comparable|trafico-menores] [--format text|markdown|json] [--lang es|en]
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdImport(ctx, env, args[1:])
 	case "brief":
 		return cmdBrief(ctx, env, args[1:])
+	case "serve":
+		return cmdServe(ctx, env, args[1:])
 	case "releases":
 		return cmdReleases(ctx, env, args[1:])
 	case "revisions":

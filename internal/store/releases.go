@@ -215,3 +215,13 @@ func (s *Store) Releases(ctx context.Context) ([]Release, error) {
 	}
 	return out, rows.Err()
 }
+
+// Generation changes whenever a release is imported or removed: caches of
+// anything derived from the store are keyed by it.
+func (s *Store) Generation(ctx context.Context) (string, error) {
+	var n, maxID int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(id), 0) FROM releases`).Scan(&n, &maxID); err != nil {
+		return "", fmt.Errorf("store: generation: %w", err)
+	}
+	return fmt.Sprintf("%d-%d", n, maxID), nil
+}

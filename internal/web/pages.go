@@ -1,0 +1,557 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/vigia-mx/vigia/internal/brief"
+	"github.com/vigia-mx/vigia/internal/chart"
+	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
+	"github.com/vigia-mx/vigia/internal/store"
+)
+
+var seriesStart = sesnsp.MakeYM(2015, 1)
+
+// latest is the analysis of the last 12 months of one source, ending with
+// its last published month.
+type latest struct {
+	Source string
+	From   string
+	To     string
+	Brief  *brief.SourceBrief
+}
+
+// loadLatest finds each source's last published month and analyses the 12
+// months to it.
+func (s *Server) loadLatest(ctx context.Context, m sesnsp.Measure, src sesnsp.Source) (*latest, *brief.Series, error) {
+	end := sesnsp.MakeYM(s.now().Year(), 12)
+	ser, err := brief.LoadSeries(ctx, s.store, src, m, seriesStart, end, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	last := ser.Last()
+	if last == 0 {
+		return nil, ser, nil
+	}
+	b, err := s.summaryBrief(ctx, brief.Params{From: last - 11, To: last, Measure: m})
+	if err != nil {
+		return nil, nil, err
+	}
+	sb := b.Carpetas
+	if src == sesnsp.Victimas {
+		sb = b.Victimas
+	}
+	return &latest{Source: string(src), From: (last - 11).String(), To: last.String(), Brief: sb}, ser, nil
+}
+
+func measureParam(r *http.Request) (sesnsp.Measure, error) {
+	id := r.URL.Query().Get("medida")
+	if id == "" {
+		id = "trata"
+	}
+	m, ok := sesnsp.MeasureByID(id)
+	if !ok {
+		return m, badRequest{fmt.Sprintf("medida %q: use trata, comparable o trafico-menores", id)}
+	}
+	return m, nil
+}
+
+func sourceParam(r *http.Request, def sesnsp.Source) (sesnsp.Source, error) {
+	switch v := r.URL.Query().Get("fuente"); v {
+	case "":
+		return def, nil
+	case "carpetas", "victimas":
+		return sesnsp.Source(v), nil
+	default:
+		return "", badRequest{fmt.Sprintf("fuente %q: use carpetas o victimas", v)}
+	}
+}
+
+// monthLabels lists months from..to as "YYYY-MM".
+func monthLabels(from, to sesnsp.YM) []string {
+	var out []string
+	for m := from; m <= to; m++ {
+		out = append(out, m.String())
+	}
+	return out
+}
+
+func seriesPoints(ser *brief.Series, from, to sesnsp.YM, state int) []chart.Point {
+	var pts []chart.Point
+	for m := from; m <= to; m++ {
+		p := chart.Point{Label: m.String()}
+		if !ser.Published(m) {
+			p.Missing = true
+		} else if state == 0 {
+			p.Y = float64(ser.National[m])
+		} else {
+			p.Y = float64(ser.ByState[state][m])
+		}
+		pts = append(pts, p)
+	}
+	return pts
+}
+
+// trendChart draws carpetas and víctimas month by month since 2015.
+func trendChart(l locale.Lang, title string, sers []*brief.Series, state int, compact bool) template.HTML {
+	to := seriesStart
+	for _, s := range sers {
+		to = max(to, s.Last())
+	}
+	c := chart.LineChart{Title: title, Width: 720, Height: 260, TickEvery: 12, YLabel: locale.T(l, "chart.count"), Compact: compact}
+	if compact {
+		c.Width, c.Height = 240, 90
+	}
+	var desc []string
+	for _, s := range sers {
+		name := locale.T(l, "source."+string(s.Source))
+		c.Series = append(c.Series, chart.Series{Name: name, Class: string(s.Source), Points: seriesPoints(s, seriesStart, to, state)})
+		if last := s.Last(); last != 0 {
+			v := s.National[last]
+			if state != 0 {
+				v = s.ByState[state][last]
+			}
+			desc = append(desc, locale.T(l, "chart.desc.last", name, monthName(l, last.String()), brief.Int(v)))
+		}
+	}
+	if to >= sesnsp.MakeYM(2026, 1) {
+		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID"}}
+	}
+	c.Desc = locale.T(l, "chart.desc.trend") + " " + strings.Join(desc, " ")
+	return c.SVG()
+}
+
+type mapRow struct {
+	Code, ISO, Name string
+	Count           int64
+	Rate            *float64
+	Low, High       *float64
+	Rank            int
+	RankByRate      int
+}
+
+func rateMap(l locale.Lang, lt *latest, title string) (template.HTML, []float64, []mapRow) {
+	var vals []chart.MapValue
+	var rows []mapRow
+	for _, f := range lt.Brief.ByState {
+		mv := chart.MapValue{ISO: f.ISO, Href: "/estados/" + strings.ToLower(f.ISO) + "?lang=" + string(l)}
+		if f.Rate == nil {
+			mv.Missing = true
+			mv.Label = f.Name + ": " + locale.T(l, "nodata")
+		} else {
+			mv.Value = *f.Rate
+			mv.Label = fmt.Sprintf("%s: %s %s (%s)", f.Name, brief.Dec(*f.Rate, 2), locale.T(l, "per100k"), brief.Int(f.Count))
+		}
+		vals = append(vals, mv)
+		rows = append(rows, mapRow{Code: f.Code, ISO: f.ISO, Name: f.Name, Count: f.Count, Rate: f.Rate, Low: f.RateLow, High: f.RateHigh, Rank: f.Rank, RankByRate: f.RankByRate})
+	}
+	slices.SortStableFunc(rows, func(a, b mapRow) int { return a.RankByRate - b.RankByRate })
+	c := chart.Choropleth{Title: title, Desc: locale.T(l, "map.desc"), Values: vals, Classes: 5, LegendTitle: locale.T(l, "per100k"),
+		ValueFormat: func(x float64) string { return brief.Dec(x, 2) }, NoDataText: locale.T(l, "nodata")}
+	return c.SVG(), c.Breaks(), rows
+}
+
+type homeData struct {
+	Latest      []*latest
+	Trend       template.HTML
+	Map         template.HTML
+	MapBreaks   []float64
+	MapRows     []mapRow
+	MapSource   string
+	MapMeasure  string
+	MapPeriod   string
+	Measure     sesnsp.Measure
+	Measures    []sesnsp.Measure
+	MeasureName string
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
+	l := locale.FromRequest(r)
+	m, err := measureParam(r)
+	if err != nil {
+		return nil, err
+	}
+	mapSrc, err := sourceParam(r, sesnsp.Victimas)
+	if err != nil {
+		return nil, err
+	}
+	d := homeData{Measure: m, Measures: sesnsp.Measures, MapSource: string(mapSrc), MapMeasure: m.ID, MeasureName: measureName(l, m)}
+	var sers []*brief.Series
+	for _, src := range []sesnsp.Source{sesnsp.Carpetas, sesnsp.Victimas} {
+		lt, ser, err := s.loadLatest(r.Context(), m, src)
+		if err != nil {
+			return nil, err
+		}
+		sers = append(sers, ser)
+		if lt != nil {
+			d.Latest = append(d.Latest, lt)
+			if src == mapSrc {
+				title := locale.T(l, "map.title", locale.T(l, "source."+string(src)), monthName(l, lt.From)+" – "+monthName(l, lt.To))
+				d.Map, d.MapBreaks, d.MapRows = rateMap(l, lt, title)
+				d.MapPeriod = lt.From + " … " + lt.To
+			}
+		}
+	}
+	d.Trend = trendChart(l, locale.T(l, "home.trend.title", measureName(l, m)), sers, 0, false)
+	return &view{Template: "home", Title: locale.T(l, "home.title"), Data: d}, nil
+}
+
+func measureName(l locale.Lang, m sesnsp.Measure) string {
+	if l == locale.EN {
+		return m.NameEN
+	}
+	return m.Name
+}
+
+func measureNote(l locale.Lang, m sesnsp.Measure) string {
+	if l == locale.EN {
+		return m.NoteEN
+	}
+	return m.Note
+}
+
+type stateData struct {
+	State     sesnsp.State
+	Trend     template.HTML
+	Latest    []*latest
+	Figures   []stateFigureRow
+	Revisions []revisionTable
+}
+
+type stateFigureRow struct {
+	Source string
+	From   string
+	To     string
+	Fig    brief.StateFigure
+	Of     int
+	BySex  []brief.Breakdown
+	ByAge  []brief.Breakdown
+}
+
+// revisionTable shows a state's yearly totals in every release that holds
+// them, so that a reader sees how SESNSP revised them.
+type revisionTable struct {
+	Source   string
+	Vintages []string
+	Rows     []revisionRow
+}
+
+type revisionRow struct {
+	Year    int
+	Values  []*int64
+	Revised bool
+}
+
+func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
+	l := locale.FromRequest(r)
+	st, err := sesnsp.LookupState(r.PathValue("iso"))
+	if err != nil {
+		return nil, errNotFound
+	}
+	m, err := measureParam(r)
+	if err != nil {
+		return nil, err
+	}
+	d := stateData{State: st}
+	var sers []*brief.Series
+	for _, src := range []sesnsp.Source{sesnsp.Carpetas, sesnsp.Victimas} {
+		lt, ser, err := s.loadLatest(r.Context(), m, src)
+		if err != nil {
+			return nil, err
+		}
+		sers = append(sers, ser)
+		if lt == nil {
+			continue
+		}
+		row := stateFigureRow{Source: string(src), From: lt.From, To: lt.To, Of: len(lt.Brief.ByState)}
+		for _, f := range lt.Brief.ByState {
+			if f.Code == fmt.Sprintf("%02d", st.Code) {
+				row.Fig = f
+			}
+		}
+		if src == sesnsp.Victimas {
+			row.BySex, row.ByAge = stateSexAge(ser, st.Code, lt)
+		}
+		d.Figures = append(d.Figures, row)
+		rt, err := s.revisionTable(r.Context(), src, m, st.Code)
+		if err != nil {
+			return nil, err
+		}
+		if len(rt.Vintages) > 1 {
+			d.Revisions = append(d.Revisions, rt)
+		}
+	}
+	d.Trend = trendChart(l, locale.T(l, "state.trend.title", measureName(l, m), st.Name), sers, st.Code, false)
+	return &view{Template: "state", Title: st.Name, Data: d}, nil
+}
+
+func stateSexAge(ser *brief.Series, code int, lt *latest) (sex, age []brief.Breakdown) {
+	from, to := parseYM(lt.From), parseYM(lt.To)
+	bs, ba := map[string]int64{}, map[string]int64{}
+	var total int64
+	for _, r := range ser.BySexAge {
+		if r.Ent == code && r.Month >= from && r.Month <= to && ser.Measure.Counts(r.Month.Year(), r.Tipo) {
+			bs[r.Sexo] += r.Value
+			ba[r.Edad] += r.Value
+			total += r.Value
+		}
+	}
+	conv := func(m map[string]int64) []brief.Breakdown {
+		var out []brief.Breakdown
+		for k, v := range m {
+			b := brief.Breakdown{Key: k, Count: v}
+			if total > 0 {
+				p := float64(v) / float64(total) * 100
+				b.SharePct = &p
+			}
+			out = append(out, b)
+		}
+		slices.SortFunc(out, func(a, b brief.Breakdown) int {
+			if a.Count != b.Count {
+				return int(b.Count - a.Count)
+			}
+			return strings.Compare(a.Key, b.Key)
+		})
+		return out
+	}
+	return conv(bs), conv(ba)
+}
+
+func parseYM(s string) sesnsp.YM {
+	var y, m int
+	fmt.Sscanf(s, "%d-%d", &y, &m)
+	return sesnsp.MakeYM(y, m)
+}
+
+func (s *Server) revisionTable(ctx context.Context, src sesnsp.Source, m sesnsp.Measure, code int) (revisionTable, error) {
+	rt := revisionTable{Source: string(src)}
+	rels, err := s.store.Releases(ctx)
+	if err != nil {
+		return rt, err
+	}
+	var names []string
+	for _, r := range rels {
+		if r.Source == src && !slices.Contains(names, r.Vintage) {
+			names = append(names, r.Vintage)
+		}
+	}
+	years := map[int]bool{}
+	totals := map[string]map[int]int64{}
+	full := map[string]map[int]bool{}
+	for _, v := range names {
+		ser, err := brief.LoadSeries(ctx, s.store, src, m, seriesStart, sesnsp.MakeYM(2100, 12), v)
+		if err != nil {
+			return rt, err
+		}
+		totals[v], full[v] = map[int]int64{}, map[int]bool{}
+		for y := 2015; y <= 2100; y++ {
+			ok := true
+			var t int64
+			for mo := 1; mo <= 12; mo++ {
+				ym := sesnsp.MakeYM(y, mo)
+				if !ser.Published(ym) {
+					ok = false
+					break
+				}
+				t += ser.ByState[code][ym]
+			}
+			if ok {
+				totals[v][y], full[v][y] = t, true
+				years[y] = true
+			}
+		}
+	}
+	rt.Vintages = names
+	var ys []int
+	for y := range years {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	for _, y := range ys {
+		row := revisionRow{Year: y}
+		var first *int64
+		for _, v := range names {
+			if !full[v][y] {
+				row.Values = append(row.Values, nil)
+				continue
+			}
+			t := totals[v][y]
+			row.Values = append(row.Values, &t)
+			if first == nil {
+				first = &t
+			} else if *first != t {
+				row.Revised = true
+			}
+		}
+		rt.Rows = append(rt.Rows, row)
+	}
+	return rt, nil
+}
+
+type statesData struct {
+	Source  string
+	Latest  *latest
+	Panels  []panel
+	Measure sesnsp.Measure
+}
+
+type panel struct {
+	Fig   brief.StateFigure
+	Chart template.HTML
+	Href  string
+}
+
+func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
+	l := locale.FromRequest(r)
+	m, err := measureParam(r)
+	if err != nil {
+		return nil, err
+	}
+	src, err := sourceParam(r, sesnsp.Victimas)
+	if err != nil {
+		return nil, err
+	}
+	lt, ser, err := s.loadLatest(r.Context(), m, src)
+	if err != nil {
+		return nil, err
+	}
+	d := statesData{Source: string(src), Latest: lt, Measure: m}
+	if lt != nil {
+		figs := slices.Clone(lt.Brief.ByState)
+		slices.SortStableFunc(figs, func(a, b brief.StateFigure) int { return a.RankByRate - b.RankByRate })
+		for _, f := range figs {
+			var code int
+			fmt.Sscanf(f.Code, "%d", &code)
+			c := trendChart(l, f.Name, []*brief.Series{ser}, code, true)
+			d.Panels = append(d.Panels, panel{Fig: f, Chart: c, Href: "/estados/" + strings.ToLower(f.ISO) + "?lang=" + string(l)})
+		}
+	}
+	return &view{Template: "states", Title: locale.T(l, "states.title"), Data: d}, nil
+}
+
+type analysisData struct {
+	Form     analysisForm
+	Brief    *brief.Brief
+	Text     string
+	Markdown string
+	APIURL   string
+	Vintages []string
+	Measures []sesnsp.Measure
+	States   []sesnsp.State
+	Presets  []string
+}
+
+type analysisForm struct {
+	From, To, States, Vintage, Measure string
+}
+
+func (s *Server) analysis(w http.ResponseWriter, r *http.Request) (*view, error) {
+	l := locale.FromRequest(r)
+	q := r.URL.Query()
+	f := analysisForm{From: q.Get("from"), To: q.Get("to"), States: q.Get("states"), Vintage: q.Get("vintage"), Measure: q.Get("medida")}
+	if f.Measure == "" {
+		f.Measure = "trata"
+	}
+	d := analysisData{Form: f, Measures: sesnsp.Measures, States: sesnsp.States,
+		Presets: []string{"frontera-norte", "frontera-sur", "noroeste", "noreste", "occidente", "centro", "sureste"}}
+	rels, err := s.store.Releases(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, rel := range rels {
+		if !slices.Contains(d.Vintages, rel.Vintage) {
+			d.Vintages = append(d.Vintages, rel.Vintage)
+		}
+	}
+	if f.From == "" && f.To == "" {
+		// Default: the newest year-to-date of the victims series.
+		lt, _, err := s.loadLatest(r.Context(), sesnsp.Measures[0], sesnsp.Victimas)
+		if err != nil {
+			return nil, err
+		}
+		if lt != nil {
+			to := parseYM(lt.To)
+			f.From, f.To = sesnsp.MakeYM(to.Year(), 1).String(), lt.To
+			d.Form = f
+		}
+	}
+	p, err := briefParams(f.From, f.To, f.States, f.Vintage, f.Measure)
+	if err != nil {
+		return &view{Template: "analysis", Title: locale.T(l, "analysis.title"), Data: analysisData{Form: f, Measures: d.Measures, States: d.States, Vintages: d.Vintages, Presets: d.Presets, Text: err.Error()}, Status: http.StatusBadRequest}, nil
+	}
+	b, err := s.summaryBrief(r.Context(), p)
+	if err != nil {
+		return nil, badRequest{err.Error()}
+	}
+	d.Brief = b
+	var text, md strings.Builder
+	b.Write(&text, brief.Text, string(l))
+	b.Write(&md, brief.Markdown, string(l))
+	d.Text, d.Markdown = text.String(), md.String()
+	d.APIURL = "/api/v1/brief?" + r.URL.Query().Encode()
+	return &view{Template: "analysis", Title: locale.T(l, "analysis.title"), Data: d}, nil
+}
+
+// briefParams validates what the analysis page and the API accept.
+func briefParams(from, to, states, vintage, measure string) (brief.Params, error) {
+	var p brief.Params
+	var ok bool
+	if p.From, ok = parseMonth(from); !ok {
+		return p, badRequest{fmt.Sprintf("from %q: YYYY-MM", from)}
+	}
+	if p.To, ok = parseMonth(to); !ok {
+		return p, badRequest{fmt.Sprintf("to %q: YYYY-MM", to)}
+	}
+	if p.From > p.To || p.To-p.From > 12*20 {
+		return p, badRequest{"from must not be after to"}
+	}
+	var err error
+	if p.States, err = sesnsp.ParseStates(states); err != nil {
+		return p, badRequest{err.Error()}
+	}
+	if vintage != "" {
+		if _, err := sesnsp.ParseVintage(vintage); err != nil {
+			return p, badRequest{err.Error()}
+		}
+	}
+	p.Vintage = vintage
+	if measure == "" {
+		measure = "trata"
+	}
+	if p.Measure, ok = sesnsp.MeasureByID(measure); !ok {
+		return p, badRequest{fmt.Sprintf("measure %q: trata, comparable, trafico-menores", measure)}
+	}
+	return p, nil
+}
+
+func parseMonth(s string) (sesnsp.YM, bool) {
+	var y, m int
+	if n, err := fmt.Sscanf(s, "%4d-%2d", &y, &m); n != 2 || err != nil || m < 1 || m > 12 || y < 2015 || y > 2100 {
+		return 0, false
+	}
+	return sesnsp.MakeYM(y, m), true
+}
+
+type dataPage struct {
+	Releases []store.Release
+	Measures []sesnsp.Measure
+}
+
+func (s *Server) data(w http.ResponseWriter, r *http.Request) (*view, error) {
+	l := locale.FromRequest(r)
+	rels, err := s.store.Releases(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return &view{Template: "data", Title: locale.T(l, "data.title"), Data: dataPage{Releases: rels, Measures: sesnsp.Measures}}, nil
+}
+
+func (s *Server) method(w http.ResponseWriter, r *http.Request) (*view, error) {
+	l := locale.FromRequest(r)
+	return &view{Template: "method", Title: locale.T(l, "method.title"), Data: sesnsp.Measures}, nil
+}

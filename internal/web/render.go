@@ -1,0 +1,243 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/vigia-mx/vigia/internal/brief"
+	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// view is what a page handler returns: a template and its data.
+type view struct {
+	Template string
+	Title    string
+	Data     any
+	Status   int
+}
+
+// page is what every template receives.
+type page struct {
+	Lang    locale.Lang
+	Title   string
+	Path    string
+	AltLang string // URL of this page in the other language
+	Query   url.Values
+	Data    any
+	Nav     []navItem
+}
+
+type navItem struct {
+	Href, Key string
+	Current   bool
+}
+
+// pageNames lists every page template; each is parsed with layout.html.
+var pageNames = []string{"home", "state", "states", "analysis", "data", "method", "error"}
+
+var templates = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t := template.New("layout.html").Funcs(funcs)
+		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		out[name] = t
+	}
+	return out
+}()
+
+var funcs = template.FuncMap{
+	"t": func(l locale.Lang, key string, args ...any) string { return locale.T(l, key, args...) },
+	"int": func(v any) string {
+		switch n := v.(type) {
+		case int64:
+			return brief.Int(n)
+		case *int64:
+			if n == nil {
+				return "—"
+			}
+			return brief.Int(*n)
+		case int:
+			return brief.Int(int64(n))
+		}
+		return fmt.Sprint(v)
+	},
+	"dec": func(d int, v any) string {
+		switch x := v.(type) {
+		case float64:
+			return brief.Dec(x, d)
+		case *float64:
+			if x == nil {
+				return "—"
+			}
+			return brief.Dec(*x, d)
+		}
+		return fmt.Sprint(v)
+	},
+	"pct": func(l locale.Lang, p *float64) string {
+		if p == nil {
+			return locale.T(l, "nd")
+		}
+		return brief.Signed(*p, 1) + " %"
+	},
+	"signed": brief.SignedInt,
+	"month": func(l locale.Lang, s string) string { return monthName(l, s) },
+	"period": func(l locale.Lang, from, to string) string {
+		if from == to {
+			return monthName(l, from)
+		}
+		return monthName(l, from) + " – " + monthName(l, to)
+	},
+	"vintages": func(v any) string {
+		switch x := v.(type) {
+		case string:
+			return x
+		case []string:
+			return strings.Join(x, ", ")
+		}
+		return "—"
+	},
+	"langURL": func(l locale.Lang, path string, q url.Values) string { return withLang(path, q, l) },
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"lower": strings.ToLower,
+	"list":  func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
+	"round": func(x float64) int64 { return int64(math.Round(x)) },
+	"stateName": func(code int) string {
+		s, _ := sesnsp.StateByCode(code)
+		return s.Name
+	},
+}
+
+func monthName(l locale.Lang, s string) string {
+	var y, m int
+	if n, _ := fmt.Sscanf(s, "%d-%d", &y, &m); n != 2 || m < 1 || m > 12 {
+		return s
+	}
+	return fmt.Sprintf("%s %d", locale.Months(l)[m-1], y)
+}
+
+// withLang returns path?query with lang set.
+func withLang(path string, q url.Values, l locale.Lang) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("lang", string(l))
+	return path + "?" + v.Encode()
+}
+
+// cached renders a page handler's view, serving it from the page cache
+// while the store has not changed.
+func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := locale.FromRequest(r)
+		gen, err := s.store.Generation(r.Context())
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		key := cacheKey(r, string(lang))
+		w.Header().Set("Content-Language", string(lang))
+		w.Header().Set("Vary", "Accept-Language")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		if p, ok := s.pages.get(gen, key); ok {
+			w.WriteHeader(p.status)
+			w.Write(p.body)
+			return
+		}
+		v, err := h(w, r)
+		var bad badRequest
+		switch {
+		case errors.Is(err, errNotFound):
+			v = &view{Template: "error", Title: locale.T(lang, "notfound.title"), Data: locale.T(lang, "notfound.text"), Status: http.StatusNotFound}
+		case errors.As(err, &bad):
+			v = &view{Template: "error", Title: locale.T(lang, "bad.title"), Data: bad.msg, Status: http.StatusBadRequest}
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		}
+		body, err := s.render(r, lang, v)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		status := v.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		if status == http.StatusOK {
+			s.pages.put(gen, key, cachedPage{status, body})
+		}
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+func (s *Server) render(r *http.Request, lang locale.Lang, v *view) ([]byte, error) {
+	t, ok := templates[v.Template]
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", v.Template)
+	}
+	other := locale.EN
+	if lang == locale.EN {
+		other = locale.ES
+	}
+	p := page{Lang: lang, Title: v.Title, Path: r.URL.Path, Query: r.URL.Query(), Data: v.Data,
+		AltLang: withLang(r.URL.Path, r.URL.Query(), other)}
+	for _, n := range []navItem{{"/", "nav.home", false}, {"/estados", "nav.states", false}, {"/analisis", "nav.analysis", false},
+		{"/datos", "nav.data", false}, {"/metodologia", "nav.method", false}} {
+		n.Current = r.URL.Path == n.Href || (n.Href != "/" && strings.HasPrefix(r.URL.Path, n.Href))
+		p.Nav = append(p.Nav, n)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", v.Template, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("serving page", "path", r.URL.Path, "err", err)
+	http.Error(w, "Error interno / internal error", http.StatusInternalServerError)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	lang := locale.FromRequest(r)
+	body, err := s.render(r, lang, &view{Template: "error", Title: locale.T(lang, "notfound.title"), Data: locale.T(lang, "notfound.text")})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write(body)
+}
+
+//go:embed static
+var staticFS embed.FS
+
+func staticHandler() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}

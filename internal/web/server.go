@@ -1,0 +1,206 @@
+// Package web is the observatory: server-rendered pages in Spanish and
+// English, charts and a map drawn as inline SVG, CSV and JSON downloads, and
+// a read-only JSON API. Pages work without JavaScript; the little script
+// there is only enhances them.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigia-mx/vigia/internal/brief"
+	"github.com/vigia-mx/vigia/internal/conapo"
+	"github.com/vigia-mx/vigia/internal/store"
+)
+
+// Server serves the observatory.
+type Server struct {
+	store   *store.Store
+	pop     *conapo.Table
+	log     *slog.Logger
+	pages   *pageCache
+	metrics *metrics
+	mux     *http.ServeMux
+	// now is the clock, replaceable in tests.
+	now func() time.Time
+}
+
+// New builds the server over a store (already seeded) and the population table.
+func New(st *store.Store, pop *conapo.Table, log *slog.Logger) *Server {
+	s := &Server{store: st, pop: pop, log: log, pages: newPageCache(), metrics: newMetrics(), mux: http.NewServeMux(), now: time.Now}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	page := func(pattern, name string, h func(w http.ResponseWriter, r *http.Request) (*view, error)) {
+		s.mux.Handle(pattern, s.instrument(name, s.cached(h)))
+	}
+	page("GET /{$}", "home", s.home)
+	page("GET /estados", "states", s.states)
+	page("GET /estados/{iso}", "state", s.state)
+	page("GET /analisis", "analysis", s.analysis)
+	page("GET /datos", "data", s.data)
+	page("GET /metodologia", "method", s.method)
+	s.mux.Handle("GET /datos/serie.csv", s.instrument("csv", http.HandlerFunc(s.seriesCSV)))
+	s.mux.Handle("GET /datos/diccionario.csv", s.instrument("dictionary", http.HandlerFunc(s.dictionaryCSV)))
+	s.mux.Handle("GET /api/v1/series", s.instrument("api_series", s.api(s.apiSeries)))
+	s.mux.Handle("GET /api/v1/brief", s.instrument("api_brief", s.api(s.apiBrief)))
+	s.mux.Handle("GET /api/v1/states", s.instrument("api_states", s.api(s.apiStates)))
+	s.mux.Handle("GET /api/v1/releases", s.instrument("api_releases", s.api(s.apiReleases)))
+	s.mux.Handle("GET /api/v1/openapi.json", s.instrument("api_openapi", http.HandlerFunc(s.openAPI)))
+	s.mux.Handle("OPTIONS /api/v1/", http.HandlerFunc(s.preflight))
+	s.mux.Handle("GET /static/", s.instrument("static", staticHandler()))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.mux.Handle("/", s.instrument("not_found", http.HandlerFunc(s.notFound)))
+}
+
+// ServeHTTP applies the headers every response carries.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// No inline script or style anywhere, so the policy can forbid both;
+	// every asset is ours, so nothing is allowed from elsewhere.
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			http.Error(w, "internal error", http.StatusInternalServerError)
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := s.store.Generation(ctx); err != nil {
+		s.log.Error("health check failed", "err", err)
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintln(w, "ok")
+}
+
+// statusWriter remembers the status for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// instrument logs each request (method, route, status, duration: never the
+// query string's personal data, of which the observatory has none, nor the
+// client address) and counts it.
+func (s *Server) instrument(route string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		d := time.Since(start)
+		s.metrics.observe(route, sw.status, d)
+		s.log.Debug("request", "method", r.Method, "route", route, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes, "duration", d)
+	})
+}
+
+// pageCache keeps rendered pages by URL and language for one generation of
+// the store: any import changes the generation and empties the cache.
+type pageCache struct {
+	mu    sync.RWMutex
+	gen   string
+	pages map[string]cachedPage
+}
+
+type cachedPage struct {
+	status int
+	body   []byte
+}
+
+const maxCachedPages = 2000
+
+func newPageCache() *pageCache { return &pageCache{pages: map[string]cachedPage{}} }
+
+func (c *pageCache) get(gen, key string) (cachedPage, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.gen != gen {
+		return cachedPage{}, false
+	}
+	p, ok := c.pages[key]
+	return p, ok
+}
+
+func (c *pageCache) put(gen, key string, p cachedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		c.gen, c.pages = gen, map[string]cachedPage{}
+	}
+	if len(c.pages) >= maxCachedPages {
+		// Arbitrary URLs (analysis queries) must not grow memory without end.
+		c.pages = map[string]cachedPage{}
+	}
+	c.pages[key] = p
+}
+
+// errNotFound makes a page handler answer 404.
+var errNotFound = errors.New("not found")
+
+// badRequest is a user's mistake in a query, shown on the page.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+func cacheKey(r *http.Request, lang string) string {
+	return lang + " " + r.URL.Path + "?" + r.URL.RawQuery
+}
+
+func hasPrefixAny(s string, ps ...string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// summaryBrief is the brief used by several pages: every state, one period.
+func (s *Server) summaryBrief(ctx context.Context, p brief.Params) (*brief.Brief, error) {
+	return brief.Build(ctx, s.store, s.pop, p)
+}
