@@ -41,7 +41,7 @@ const (
 
 // MapValue is the value of one state.
 type MapValue struct {
-	ISO     string // "MX-BCN"
+	ISO     string // "MX-BCN" (case and surrounding spaces are ignored)
 	Value   float64
 	Missing bool   // unpublished or suppressed: drawn hatched, "sin datos"
 	Label   string // tooltip, e.g. "Baja California: 2.03 por 100 mil"; default "<nombre>: <valor>"
@@ -80,6 +80,7 @@ func (c Choropleth) classes() int {
 func (c Choropleth) values() map[string]MapValue {
 	m := make(map[string]MapValue, len(c.Values))
 	for _, v := range c.Values {
+		v.ISO = strings.ToUpper(strings.TrimSpace(v.ISO))
 		if _, ok := stateByISO(v.ISO); !ok {
 			continue
 		}

@@ -246,25 +246,31 @@ func (c LineChart) SVG() template.HTML {
 		col := SeriesColors[si%len(SeriesColors)]
 		var d strings.Builder
 		var dots []int
-		run := 0
-		for i, p := range s.Points {
-			if !validY(p) {
-				if run == 1 {
-					dots = append(dots, i-1)
+		var run []int
+		flush := func() {
+			switch len(run) {
+			case 0:
+			case 1:
+				dots = append(dots, run[0])
+			default:
+				for j, i := range run {
+					cmd := "L"
+					if j == 0 {
+						cmd = "M"
+					}
+					fmt.Fprintf(&d, "%s%s,%s", cmd, num(x.at(float64(i))), num(y.at(s.Points[i].Y)))
 				}
-				run = 0
-				continue
 			}
-			cmd := "L"
-			if run == 0 {
-				cmd = "M"
+			run = run[:0]
+		}
+		for i, p := range s.Points {
+			if validY(p) {
+				run = append(run, i)
+			} else {
+				flush()
 			}
-			fmt.Fprintf(&d, "%s%s,%s", cmd, num(x.at(float64(i))), num(y.at(p.Y)))
-			run++
 		}
-		if run == 1 {
-			dots = append(dots, len(s.Points)-1)
-		}
+		flush()
 		fmt.Fprintf(&b, `<g class="series series-%s"><title>%s</title>`, cssIdent(s.Class), esc(s.Name))
 		if d.Len() > 0 {
 			fmt.Fprintf(&b, `<path class="line" d="%s" fill="none" stroke="%s" stroke-width="%s" stroke-linejoin="round" stroke-linecap="round"/>`, d.String(), col, sw)

@@ -8,7 +8,9 @@ import (
 // NiceTicks returns about n "nice" tick values (multiples of 1, 2, 2.5 or 5
 // times a power of ten) covering [min, max]: the first tick is <= min and
 // the last >= max, so the ticks can serve as an axis domain
-// (Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990).
+// (after Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990,
+// with the step rounded from (max-min)/(n-1) directly, so the count stays
+// close to n: 0..93 with n = 5 gives 0, 25, 50, 75, 100).
 //
 // min > max are swapped; min == max is widened (to [0, 1] around zero,
 // otherwise by half the value's magnitude, keeping zero as the lower bound
@@ -37,8 +39,7 @@ func NiceTicks(min, max float64, n int) []float64 {
 			min, max = min*1.5, 0
 		}
 	}
-	rng := niceNum(max-min, false)
-	step := niceNum(rng/float64(n-1), true)
+	step := niceNum((max-min)/float64(n-1), true)
 	lo := math.Floor(min/step) * step
 	hi := math.Ceil(max/step) * step
 	dec := stepDecimals(step)
@@ -109,12 +110,10 @@ func nextNice(step float64) float64 {
 	}
 }
 
+// stepDecimals is the number of decimals that print multiples of a nice
+// step exactly (2.5 → 1, 0.25 → 2, 20 → 0).
 func stepDecimals(step float64) int {
-	d := 0
-	if step < 1 {
-		d = int(math.Ceil(-math.Log10(step))) + 1
-	}
-	return d
+	return decimalsFor([]float64{step})
 }
 
 func roundTo(x float64, dec int) float64 {

@@ -58,9 +58,12 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/openapi.json", s.instrument("api_openapi", http.HandlerFunc(s.openAPI)))
 	s.mux.Handle("OPTIONS /api/v1/", http.HandlerFunc(s.preflight))
 	s.mux.Handle("GET /static/", s.instrument("static", staticHandler()))
+	s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
-	s.mux.Handle("/", s.instrument("not_found", http.HandlerFunc(s.notFound)))
+	s.mux.Handle("GET /", s.instrument("not_found", http.HandlerFunc(s.notFound)))
 }
 
 // ServeHTTP applies the headers every response carries.
