@@ -2,7 +2,6 @@ package sesnsp
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"testing"
 	"unicode/utf8"
@@ -52,18 +51,19 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// FuzzDecoder: the output is always valid UTF-8, and Windows-1252 input
-// never loses a byte.
-func FuzzDecoder(f *testing.F) {
+// FuzzDecode: a Windows-1252 decode always yields valid UTF-8 and never
+// loses a byte; sniffing never panics.
+func FuzzDecode(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		out, err := io.ReadAll(newDecoder(bytes.NewReader(b)))
-		if err != nil {
-			return
+		s := decode1252(b)
+		if !utf8.ValidString(s) {
+			t.Fatalf("decode1252 produced invalid UTF-8 from %q", b)
 		}
-		if !utf8.Valid(out) {
-			t.Fatalf("decoder produced invalid UTF-8 from %q", b)
+		if n := utf8.RuneCountInString(s); n != len(b) {
+			t.Fatalf("%d bytes became %d runes", len(b), n)
 		}
+		sniff(b)
 	})
 }
 

@@ -92,7 +92,7 @@ var funcs = template.FuncMap{
 		return brief.Signed(*p, 1) + " %"
 	},
 	"signed": brief.SignedInt,
-	"month": func(l locale.Lang, s string) string { return monthName(l, s) },
+	"month":  func(l locale.Lang, s string) string { return monthName(l, s) },
 	"period": func(l locale.Lang, from, to string) string {
 		if from == to {
 			return monthName(l, from)
