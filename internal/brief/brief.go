@@ -253,7 +253,14 @@ func holds(rs []store.Release, src sesnsp.Source, v string) bool {
 
 func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src sesnsp.Source) (*SourceBrief, error) {
 	sb := &SourceBrief{Source: string(src), Monthly: []MonthValue{}, Revisions: []Revision{}, Unpublished: []string{}}
-	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: seriesStart, To: p.To, Vintage: p.Vintage})
+	// The national history (for projections and "the most since") and the
+	// detail of the period (states, sex, age) are two queries: the detail of
+	// ten years would be tens of thousands of rows.
+	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: seriesStart, To: p.To, Vintage: p.Vintage, National: true})
+	if err != nil {
+		return nil, fmt.Errorf("brief: %s: %w", src, err)
+	}
+	detail, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: p.From, To: p.To, Vintage: p.Vintage})
 	if err != nil {
 		return nil, fmt.Errorf("brief: %s: %w", src, err)
 	}
@@ -314,11 +321,12 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	bySex, byAge, bySub := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	inPeriod := func(m sesnsp.YM) bool { return m >= p.From && m <= p.To }
 	for _, r := range res.Rows {
-		if !p.Measure.Counts(r.Month.Year(), r.Tipo) {
-			continue
+		if p.Measure.Counts(r.Month.Year(), r.Tipo) {
+			national[r.Month] += r.Value
 		}
-		national[r.Month] += r.Value
-		if !inPeriod(r.Month) {
+	}
+	for _, r := range detail.Rows {
+		if !p.Measure.Counts(r.Month.Year(), r.Tipo) || !inPeriod(r.Month) {
 			continue
 		}
 		byState[r.Ent] += r.Value
@@ -575,7 +583,7 @@ func revisions(ctx context.Context, d Data, p Params, src sesnsp.Source, res sto
 	}
 	out := []Revision{}
 	for v, ms := range prevOf {
-		old, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: ms[0], To: ms[len(ms)-1], Vintage: v})
+		old, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: ms[0], To: ms[len(ms)-1], Vintage: v, National: true})
 		if err != nil {
 			return nil, fmt.Errorf("brief: revisions against %s: %w", v, err)
 		}

@@ -17,6 +17,9 @@ type Query struct {
 	// Vintage names one release ("jun22", "mar2026"). Empty takes each month
 	// from the newest release that holds it.
 	Vintage string
+	// National sums over states, sexes and ages (Row.Ent is 0): a long
+	// history is then a few hundred rows instead of tens of thousands.
+	National bool
 }
 
 // Row is a sum of published cells.
@@ -99,9 +102,17 @@ func (s *Store) Cells(ctx context.Context, q Query) (Result, error) {
 			args = append(args, k)
 			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT month, ent, tipo, subtipo, sexo, edad, SUM(value) FROM observations
+		cols := "month, ent, tipo, subtipo, sexo, edad"
+		if q.National {
+			cols = "month, 0, tipo, subtipo, '', ''"
+		}
+		group := "month, ent, tipo, subtipo, sexo, edad"
+		if q.National {
+			group = "month, tipo, subtipo"
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT `+cols+`, SUM(value) FROM observations
 			WHERE release_id = $1 AND month BETWEEN $2 AND $3 AND tipo_key IN (`+strings.Join(ph, ",")+`)
-			GROUP BY month, ent, tipo, subtipo, sexo, edad ORDER BY month, ent`, args...)
+			GROUP BY `+group+` ORDER BY month`, args...)
 		if err != nil {
 			return Result{}, fmt.Errorf("store: cells of %s: %w", r.Vintage, err)
 		}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Load test of the observatory with wrk (Debian's package): the home page and
+# a state page, 64 connections, on SQLite and on PostgreSQL. Only loopback
+# addresses are used; each run is bounded by -d.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+DURATION=${DURATION:-20s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+out=bench/out/web
+mkdir -p "$out"
+go build -o "$out/vigia" ./cmd/vigia
+
+run_one() { # name db port
+  local name=$1 db=$2 port=$3
+  "$out/vigia" serve --db "$db" --addr "127.0.0.1:$port" >"$out/$name.serve.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
+  for p in / /estados/mx-bcn; do curl -sf "http://127.0.0.1:$port$p" >/dev/null; done # warm the page cache
+  for p in / /estados/mx-bcn; do
+    echo "== $name $p"
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$port$p" | tee "$out/$name$(echo "$p" | tr / _).txt" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors" || true
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+rm -f "$out/bench.db"*
+run_one sqlite "$out/bench.db" 18081
+psql "$PGURL" -qc "DROP DATABASE IF EXISTS vigia_bench" -c "CREATE DATABASE vigia_bench" >/dev/null
+run_one postgres "${PGURL%/*}/vigia_bench?sslmode=disable" 18082
+psql "$PGURL" -qc "DROP DATABASE IF EXISTS vigia_bench" >/dev/null
