@@ -84,6 +84,12 @@ func Open(ctx context.Context, target string) (*Store, error) {
 		}
 		s = &Store{db: db, d: sqliteDialect}
 	}
+	// Keep connections open: the web server's requests would otherwise
+	// open and close one each (database/sql keeps 2 idle by default), and a
+	// PostgreSQL connection costs a fork on the server.
+	s.db.SetMaxOpenConns(32)
+	s.db.SetMaxIdleConns(32)
+	s.db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)

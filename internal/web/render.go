@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"embed"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/vigia-mx/vigia/internal/brief"
@@ -147,7 +149,7 @@ func withLang(path string, q url.Values, l locale.Lang) string {
 func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := locale.FromRequest(r)
-		gen, err := s.store.Generation(r.Context())
+		gen, err := s.generation(r.Context())
 		if err != nil {
 			s.serverError(w, r, err)
 			return
@@ -157,9 +159,9 @@ func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, e
 		w.Header().Set("Vary", "Accept-Language")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=60")
+		w.Header().Add("Vary", "Accept-Encoding")
 		if p, ok := s.pages.get(gen, key); ok {
-			w.WriteHeader(p.status)
-			w.Write(p.body)
+			writePage(w, r, p)
 			return
 		}
 		v, err := h(w, r)
@@ -182,12 +184,37 @@ func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, e
 		if status == 0 {
 			status = http.StatusOK
 		}
+		p := cachedPage{status: status, body: body, gz: gzipped(body)}
 		if status == http.StatusOK {
-			s.pages.put(gen, key, cachedPage{status, body})
+			s.pages.put(gen, key, p)
 		}
-		w.WriteHeader(status)
-		w.Write(body)
+		writePage(w, r, p)
 	})
+}
+
+// writePage sends the gzip form to clients that take it: pages with the map
+// are about 100 KB of text and compress tenfold.
+func writePage(w http.ResponseWriter, r *http.Request, p cachedPage) {
+	if p.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(len(p.gz)))
+		w.WriteHeader(p.status)
+		w.Write(p.gz)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(p.body)))
+	w.WriteHeader(p.status)
+	w.Write(p.body)
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	if zw.Close() != nil {
+		return nil
+	}
+	return buf.Bytes()
 }
 
 func (s *Server) render(r *http.Request, lang locale.Lang, v *view) ([]byte, error) {

@@ -28,6 +28,7 @@ type Server struct {
 	pages   *pageCache
 	metrics *metrics
 	mux     *http.ServeMux
+	gen     generation
 	// now is the clock, replaceable in tests.
 	now func() time.Time
 }
@@ -153,6 +154,7 @@ type pageCache struct {
 type cachedPage struct {
 	status int
 	body   []byte
+	gz     []byte // the same body, gzip-compressed once
 }
 
 const maxCachedPages = 2000
@@ -180,6 +182,34 @@ func (c *pageCache) put(gen, key string, p cachedPage) {
 		c.pages = map[string]cachedPage{}
 	}
 	c.pages[key] = p
+}
+
+// generationTTL bounds how long a page rendered before an import in another
+// process (vigia import beside vigia serve) can still be served. Asking the
+// database on every request would put it on the hot path of cached pages.
+const generationTTL = time.Second
+
+type generation struct {
+	mu      sync.Mutex
+	value   string
+	checked time.Time
+}
+
+// generation returns the store's generation, asking the store at most once
+// per generationTTL.
+func (s *Server) generation(ctx context.Context) (string, error) {
+	g := &s.gen
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.value != "" && s.now().Sub(g.checked) < generationTTL {
+		return g.value, nil
+	}
+	v, err := s.store.Generation(ctx)
+	if err != nil {
+		return "", err
+	}
+	g.value, g.checked = v, s.now()
+	return v, nil
 }
 
 // errNotFound makes a page handler answer 404.

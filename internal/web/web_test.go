@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vigia-mx/vigia/internal/ingest"
 	"github.com/vigia-mx/vigia/internal/locale"
@@ -368,7 +370,8 @@ func TestLocaleCatalogsAgree(t *testing.T) {
 	}
 }
 
-// An import changes the store's generation and so empties the page cache.
+// An import changes the store's generation and so, within a second, empties
+// the page cache.
 func TestCacheInvalidatedByImport(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
@@ -394,6 +397,8 @@ func TestCacheInvalidatedByImport(t *testing.T) {
 	if _, _, err := st.Import(ctx, file); err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
+	s.now = func() time.Time { return start.Add(generationTTL + time.Millisecond) }
 	if after := get(t, s, "/datos").Body.String(); !strings.Contains(after, "mar2026") {
 		t.Error("the page cache served a page from before the import")
 	}
@@ -408,5 +413,22 @@ func TestHealthAndMetrics(t *testing.T) {
 	w := get(t, s, "/metrics")
 	if !strings.Contains(w.Body.String(), `vigia_http_requests_total{route="method",status="200"}`) {
 		t.Errorf("metrics lack the request counter:\n%s", w.Body)
+	}
+}
+
+func TestGzip(t *testing.T) {
+	s := testServer(t)
+	plain := get(t, s, "/metodologia?lang=es").Body.Bytes()
+	w := get(t, s, "/metodologia?lang=es", "Accept-Encoding", "gzip, br")
+	if w.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q", w.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if !bytes.Equal(got, plain) {
+		t.Error("the gzip body differs from the plain one")
 	}
 }
