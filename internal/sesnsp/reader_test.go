@@ -278,3 +278,53 @@ func mustVintage(s string) Vintage {
 	}
 	return v
 }
+
+// Truncated or corrupted releases fail with an error naming the file; they
+// never panic and never yield a partial file.
+func TestTruncatedAndCorrupt(t *testing.T) {
+	raw, err := os.ReadFile(bundled + "sesnsp/IDEFC_NM_jun22.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bz, err := os.ReadFile(bundled + "sesnsp/isaacarroyov/jun25/db_victimas_delitos_ent_long.csv.bz2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(raw)
+	zw.Close()
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "IDEFC_NM_jun22.zip")
+	writeZip(t, zipPath, map[string][]byte{"IDEFC_NM_jun22.csv": raw})
+	zipBytes, _ := os.ReadFile(zipPath)
+	corrupt := bytes.Clone(bz)
+	for i := len(corrupt) / 2; i < len(corrupt)/2+64; i++ {
+		corrupt[i] ^= 0x5a
+	}
+	cases := map[string][]byte{
+		"IDEFC_NM_jun22.csv":                     raw[:len(raw)/2+7], // cut inside a row
+		"IDEFC_NM_jun22.csv.gz":                  gz.Bytes()[:gz.Len()/2],
+		"db_victimas_jun25.csv.bz2":              bz[:len(bz)/2],
+		"db_victimas_jun25_corrupt.csv.bz2":      corrupt,
+		"IDEFC_NM_jun22.zip":                     zipBytes[:len(zipBytes)/2],
+		"IDEFC_NM_jun22_binary.csv":              bytes.Repeat([]byte{0, 0xff, 0x13, 0x80}, 4096),
+		"IDEFC_NM_jun22_header_then_garbage.csv": append(append([]byte(nil), raw[:400]...), 0x00, 0x01, '"', 0x02),
+	}
+	for name, b := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			os.WriteFile(p, b, 0o644)
+			f, err := ReadFile(p, Options{Keep: trata})
+			if err == nil {
+				t.Fatalf("read a damaged file without error (%d cells)", len(f.Cells))
+			}
+			if f != nil {
+				t.Error("a failed read returned a file")
+			}
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("error does not name the file: %v", err)
+			}
+		})
+	}
+}
