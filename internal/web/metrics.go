@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -57,9 +58,9 @@ func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortFunc(keys, func(a, b [2]string) int {
 		if a[0] != b[0] {
-			return compare(a[0], b[0])
+			return strings.Compare(a[0], b[0])
 		}
-		return compare(a[1], b[1])
+		return strings.Compare(a[1], b[1])
 	})
 	for _, k := range keys {
 		fmt.Fprintf(w, "vigia_http_requests_total{route=%q,status=%q} %d\n", k[0], k[1], m.counts[k])
@@ -82,14 +83,4 @@ func (m *metrics) serve(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "# HELP vigia_uptime_seconds Seconds since the server started.")
 	fmt.Fprintln(w, "# TYPE vigia_uptime_seconds gauge")
 	fmt.Fprintf(w, "vigia_uptime_seconds %g\n", time.Since(m.started).Seconds())
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

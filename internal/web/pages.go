@@ -208,13 +208,6 @@ func measureName(l locale.Lang, m sesnsp.Measure) string {
 	return m.Name
 }
 
-func measureNote(l locale.Lang, m sesnsp.Measure) string {
-	if l == locale.EN {
-		return m.NoteEN
-	}
-	return m.Note
-}
-
 type stateData struct {
 	State     sesnsp.State
 	Trend     template.HTML

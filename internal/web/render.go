@@ -16,7 +16,6 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/locale"
-	"github.com/vigia-mx/vigia/internal/sesnsp"
 )
 
 //go:embed templates/*.html
@@ -120,10 +119,6 @@ var funcs = template.FuncMap{
 	"lower": strings.ToLower,
 	"list":  func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
 	"round": func(x float64) int64 { return int64(math.Round(x)) },
-	"stateName": func(code int) string {
-		s, _ := sesnsp.StateByCode(code)
-		return s.Name
-	},
 }
 
 func monthName(l locale.Lang, s string) string {

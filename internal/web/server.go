@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -222,15 +221,6 @@ func (e badRequest) Error() string { return e.msg }
 
 func cacheKey(r *http.Request, lang string) string {
 	return lang + " " + r.URL.Path + "?" + r.URL.RawQuery
-}
-
-func hasPrefixAny(s string, ps ...string) bool {
-	for _, p := range ps {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // summaryBrief is the brief used by several pages: every state, one period.
