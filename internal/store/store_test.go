@@ -203,3 +203,33 @@ func testReopen(t *testing.T, target string) {
 		t.Fatalf("after reopening: %d releases, err %v", len(rs), err)
 	}
 }
+
+func TestScreenedAds(t *testing.T) {
+	for _, be := range storetest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			st := storetest.Open(t, be.Target(t))
+			ctx := context.Background()
+			// Synthetic ads and tokens.
+			ads := []store.ScreenedAd{
+				{ExtID: "a1", Source: "cli", Batch: "b", Tier: "alto", Risk: 0.91, Flags: []string{"A1", "E1"}, Cluster: "c-a1", City: "Puebla", RulesVersion: "r", ModelVersion: "m",
+					Identifiers: []store.AdIdentifier{{Kind: "phone", Token: "tok-1", Last4: "5678"}}},
+				{ExtID: "a2", Source: "cli", Batch: "b", Tier: "bajo", Risk: 0.05, RulesVersion: "r", ModelVersion: "m",
+					Identifiers: []store.AdIdentifier{{Kind: "phone", Token: "tok-1", Last4: "5678"}, {Kind: "email", Token: "tok-2"}}},
+			}
+			if err := st.SaveAds(ctx, ads); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.AdsByToken(ctx, "tok-1", 10)
+			if err != nil || len(got) != 2 || got[0].ExtID != "a2" || got[1].Cluster != "c-a1" || len(got[1].Flags) != 2 {
+				t.Fatalf("by token: %+v, %v", got, err)
+			}
+			if got, _ := st.AdsByToken(ctx, "tok-2", 10); len(got) != 1 {
+				t.Errorf("tok-2: %d ads", len(got))
+			}
+			bad := []store.ScreenedAd{{ExtID: "x", Source: "cli", Tier: "extremo"}}
+			if err := st.SaveAds(ctx, bad); err == nil {
+				t.Error("a tier outside bajo/medio/alto was stored")
+			}
+		})
+	}
+}

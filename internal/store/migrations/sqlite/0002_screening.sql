@@ -1,0 +1,28 @@
+-- Screened job ads. The text of an ad is not kept: its red flags, score,
+-- cluster and the keyed tokens of its contacts are enough to find networks,
+-- and a raw phone number in a database is a liability.
+CREATE TABLE screened_ads (
+    id            INTEGER PRIMARY KEY,
+    ext_id        TEXT    NOT NULL,
+    source        TEXT    NOT NULL CHECK (source IN ('cli', 'api', 'public')),
+    batch         TEXT    NOT NULL,
+    screened_at   TEXT    NOT NULL,
+    tier          TEXT    NOT NULL CHECK (tier IN ('bajo', 'medio', 'alto')),
+    risk          REAL    NOT NULL,
+    flags         TEXT    NOT NULL,
+    cluster       TEXT,
+    city          TEXT    NOT NULL,
+    posted_at     TEXT    NOT NULL,
+    rules_version TEXT    NOT NULL,
+    model_version TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE ad_identifiers (
+    ad    INTEGER NOT NULL REFERENCES screened_ads (id) ON DELETE CASCADE,
+    kind  TEXT    NOT NULL,
+    token TEXT    NOT NULL,
+    last4 TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX ad_identifiers_token ON ad_identifiers (token);
+CREATE INDEX screened_ads_cluster ON screened_ads (cluster);
