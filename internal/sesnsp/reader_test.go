@@ -328,3 +328,35 @@ func TestTruncatedAndCorrupt(t *testing.T) {
 		})
 	}
 }
+
+// Municipal layouts (synthetic rows in the published shapes of DATA.md):
+// the RNID victims file is sparse, UTF-8 with a BOM from ago2026, with
+// unpadded state codes and catch-all buckets that still count for the state.
+func TestMunicipalLayouts(t *testing.T) {
+	victims := "\ufeffAño,Clave_Ent,Entidad,Cve. Municipio,Municipio,Bien jurídico afectado,Tipo de delito,Subtipo de delito,Modalidad,Sexo,Rango de edad,Enero,Febrero,Marzo,Abril,Mayo,Junio,Julio,Agosto,Septiembre,Octubre,Noviembre,Diciembre\r\n" +
+		"2026,2,Baja California,2002,Mexicali,La sociedad,Trata de personas,Trata de personas con fines de explotación sexual,Trata de personas con fines de explotación sexual,Mujer,13 a 17 años,0,1,0,0,0,0,0,0,0,0,0,0\r\n" +
+		"2026,2,Baja California,2002,Mexicali,La sociedad,Trata de personas,Trata de personas con fines de explotación sexual,Trata de personas con fines de explotación sexual,Mujer,18 a 29 años,1,0,0,0,0,0,0,0,0,0,0,0\r\n" +
+		"2026,2,Baja California,2999,No especificado,La sociedad,Trata de personas,Trata de personas con otros fines,Trata de personas con otros fines,No identificado,0 a 12 años,2,0,0,0,0,0,0,0,0,0,0,0\r\n"
+	f, err := Read("RNID-Víctimas_Municipal-2026-feb2026.csv", strings.NewReader(victims), Options{Keep: trata})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format != FormatVictimasMunicipal || f.Source != Victimas || f.Level != Municipal || f.Encoding != UTF8BOM || f.Vintage.String() != "feb2026" {
+		t.Errorf("got %s %s %s %s %s", f.Format, f.Source, f.Level, f.Encoding, f.Vintage)
+	}
+	if got := sum(f.Cells, MakeYM(2026, 1), MakeYM(2026, 2), 2); got != 4 {
+		t.Errorf("Baja California Jan–Feb = %d, want 4 (catch-all bucket included)", got)
+	}
+	for _, c := range f.Cells {
+		if c.Month > MakeYM(2026, 2) {
+			t.Fatalf("month %s after the cut-off kept (zeros there are placeholders)", c.Month)
+		}
+	}
+	incid := "Año,Clave_Ent,Entidad,Cve. Municipio,Municipio,Bien jurídico afectado,Tipo de delito,Subtipo de delito,Modalidad,Enero,Febrero,Marzo,Abril,Mayo,Junio,Julio,Agosto,Septiembre,Octubre,Noviembre,Diciembre\n" +
+		"2021,15,México,15104,Tlalnepantla de Baz,La sociedad,Trata de personas,Trata de personas,Trata de personas,1,2,3,4,5,6,7,8,9,10,11,12\n" +
+		"2021,15,México,16001,Morelia,La sociedad,Trata de personas,Trata de personas,Trata de personas,1,,,,,,,,,,,\n"
+	_, err = Read("IDM_NM_dic21.csv", strings.NewReader(incid), Options{Keep: trata})
+	if err == nil || !strings.Contains(err.Error(), `line 3, column "Cve. Municipio", value "16001"`) {
+		t.Errorf("a municipality of another state: %v", err)
+	}
+}
