@@ -44,6 +44,7 @@ Usage:
   vigia import [--db DB] [--vintage V] FILE...   import SESNSP releases (.csv, .zip, .gz, .bz2)
   vigia brief  [--db DB] --from YYYY-MM --to YYYY-MM [--states A,B] [--vintage V]
                [--measure trata|comparable|trafico-menores] [--format text|markdown|json] [--lang es|en]
+  vigia screen [--out F] [--clusters F] [--strict] FILE|-   screen job ads (JSONL or CSV: id,text[,posted_at,city,url])
   vigia releases [--db DB]                      list the releases held
   vigia revisions [--db DB] --source S --from-vintage A --to-vintage B [--from M --to M]
 
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdBrief(ctx, env, args[1:])
 	case "serve":
 		return cmdServe(ctx, env, args[1:])
+	case "screen":
+		return cmdScreen(ctx, env, args[1:])
 	case "releases":
 		return cmdReleases(ctx, env, args[1:])
 	case "revisions":

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigia-mx/vigia/internal/ingest"
+	"github.com/vigia-mx/vigia/internal/screen"
 	"github.com/vigia-mx/vigia/internal/web"
 )
 
@@ -22,6 +23,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		defAddr = "127.0.0.1:8080"
 	}
 	addr := fs.String("addr", defAddr, "listen address (env VIGIA_ADDR)")
+	keyFile := fs.String("key-file", env.getenv("VIGIA_SCREEN_KEY_FILE"), "HMAC key for contact tokens (created if missing; env VIGIA_SCREEN_KEY_FILE)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,12 +36,20 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	key, err := loadKey(screenKeyPath(*keyFile, *db))
+	if err != nil {
+		return err
+	}
+	sc, err := screen.New(key)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(st, pop, env.log),
+		Handler:           web.New(st, pop, sc, env.log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

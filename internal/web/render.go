@@ -46,7 +46,7 @@ type navItem struct {
 }
 
 // pageNames lists every page template; each is parsed with layout.html.
-var pageNames = []string{"home", "state", "states", "analysis", "data", "method", "error"}
+var pageNames = []string{"home", "state", "states", "analysis", "data", "method", "error", "check"}
 
 var templates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
@@ -116,9 +116,10 @@ var funcs = template.FuncMap{
 		}
 		return *p
 	},
-	"lower": strings.ToLower,
-	"list":  func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
-	"round": func(x float64) int64 { return int64(math.Round(x)) },
+	"lower":  strings.ToLower,
+	"pct100": func(x float64) float64 { return x * 100 },
+	"list":   func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
+	"round":  func(x float64) int64 { return int64(math.Round(x)) },
 }
 
 func monthName(l locale.Lang, s string) string {
@@ -224,7 +225,7 @@ func (s *Server) render(r *http.Request, lang locale.Lang, v *view) ([]byte, err
 	p := page{Lang: lang, Title: v.Title, Path: r.URL.Path, Query: r.URL.Query(), Data: v.Data,
 		AltLang: withLang(r.URL.Path, r.URL.Query(), other)}
 	for _, n := range []navItem{{"/", "nav.home", false}, {"/estados", "nav.states", false}, {"/analisis", "nav.analysis", false},
-		{"/datos", "nav.data", false}, {"/metodologia", "nav.method", false}} {
+		{"/datos", "nav.data", false}, {"/metodologia", "nav.method", false}, {"/oferta", "nav.check", false}} {
 		n.Current = r.URL.Path == n.Href || (n.Href != "/" && strings.HasPrefix(r.URL.Path, n.Href))
 		p.Nav = append(p.Nav, n)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/conapo"
+	"github.com/vigia-mx/vigia/internal/screen"
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
@@ -28,13 +29,18 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	gen     generation
+	// screener checks job offers; limits rate-limits it per client.
+	screener *screen.Screener
+	limits   *limiter
 	// now is the clock, replaceable in tests.
 	now func() time.Time
 }
 
-// New builds the server over a store (already seeded) and the population table.
-func New(st *store.Store, pop *conapo.Table, log *slog.Logger) *Server {
-	s := &Server{store: st, pop: pop, log: log, pages: newPageCache(), metrics: newMetrics(), mux: http.NewServeMux(), now: time.Now}
+// New builds the server over a store (already seeded), the population
+// table and the job-offer screener.
+func New(st *store.Store, pop *conapo.Table, sc *screen.Screener, log *slog.Logger) *Server {
+	s := &Server{store: st, pop: pop, log: log, pages: newPageCache(), metrics: newMetrics(), mux: http.NewServeMux(), now: time.Now, screener: sc}
+	s.limits = newLimiter(func() time.Time { return s.now() })
 	s.routes()
 	return s
 }
@@ -49,6 +55,12 @@ func (s *Server) routes() {
 	page("GET /analisis", "analysis", s.analysis)
 	page("GET /datos", "data", s.data)
 	page("GET /metodologia", "method", s.method)
+	// The public check posts a form: cross-origin posts are refused (CSRF),
+	// and the page is never cached.
+	csrf := http.NewCrossOriginProtection()
+	s.mux.Handle("GET /oferta", s.instrument("check", http.HandlerFunc(s.check)))
+	s.mux.Handle("POST /oferta", s.instrument("check_post", csrf.Handler(http.HandlerFunc(s.check))))
+	s.mux.Handle("POST /api/v1/screen", s.instrument("api_screen", http.HandlerFunc(s.apiScreen)))
 	s.mux.Handle("GET /datos/serie.csv", s.instrument("csv", http.HandlerFunc(s.seriesCSV)))
 	s.mux.Handle("GET /datos/diccionario.csv", s.instrument("dictionary", http.HandlerFunc(s.dictionaryCSV)))
 	s.mux.Handle("GET /api/v1/series", s.instrument("api_series", s.api(s.apiSeries)))

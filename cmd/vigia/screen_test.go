@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Synthetic ads (invented for the test): two copies of one lure with the
+// same WhatsApp number, a plain job, and a malformed line.
+const adsJSONL = `{"id":"ad-1","text":"Se solicitan edecanes, $3,000 diarios, viaje pagado, sin experiencia. Solo mujeres de 18 a 25. WhatsApp 55 1234 5678","city":"Puebla","posted_at":"2026-10-01"}
+{"id":"ad-2","text":"Se solicitan edecanes, $3,000 diarios, viaje pagado, sin experiencia. Solo mujeres de 18 a 25. WhatsApp 55 1234 5678","city":"Tlaxcala","posted_at":"2026-10-03"}
+{"id":"ad-3","text":"Empresa de logística solicita auxiliar contable con licenciatura y 2 años de experiencia. Sueldo $14,000 mensuales y prestaciones de ley."}
+{"id":"ad-4", "text": 
+{"id":"ad-5","text":"Buscamos modelos para eventos en Cancún, pago por adelantado, hospedaje incluido. Manda fotos al 998 765 4321"}
+`
+
+type screenLine struct {
+	Line  int      `json:"line"`
+	ID    *string  `json:"id"`
+	Tier  string   `json:"tier"`
+	Risk  *float64 `json:"risk"`
+	Flags []struct {
+		ID    string `json:"id"`
+		Start int    `json:"start"`
+		End   int    `json:"end"`
+	} `json:"flags"`
+	Identifiers []struct {
+		Kind  string `json:"kind"`
+		E164  string `json:"e164"`
+		Value string `json:"value"`
+	} `json:"identifiers"`
+	Cluster *string `json:"cluster"`
+	Error   string  `json:"error"`
+}
+
+func TestScreenCLI(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ads.jsonl")
+	os.WriteFile(in, []byte(adsJSONL), 0o644)
+	env := map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}
+	r := runVigia(t, env, "screen", "--format", "jsonl", "--clusters", filepath.Join(dir, "clusters.json"), in)
+	if r.err != nil {
+		t.Fatalf("%v\n%s", r.err, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d output lines for 5 input lines:\n%s", len(lines), r.stdout)
+	}
+	var out []screenLine
+	for _, l := range lines {
+		var s screenLine
+		if err := json.Unmarshal([]byte(l), &s); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		out = append(out, s)
+	}
+	if out[3].Error == "" || out[3].Line != 4 || !strings.Contains(r.stderr, "line=4") {
+		t.Errorf("malformed line 4: %+v\nstderr: %s", out[3], r.stderr)
+	}
+	if out[0].Tier != "alto" || out[2].Tier != "bajo" {
+		t.Errorf("tiers: %s, %s", out[0].Tier, out[2].Tier)
+	}
+	if out[0].Cluster == nil || out[1].Cluster == nil || *out[0].Cluster != *out[1].Cluster {
+		t.Errorf("the two copies are not one cluster: %v %v", out[0].Cluster, out[1].Cluster)
+	}
+	if out[2].Cluster != nil {
+		t.Errorf("the plain job is in cluster %s", *out[2].Cluster)
+	}
+	runes := []rune(`Se solicitan edecanes, $3,000 diarios, viaje pagado, sin experiencia. Solo mujeres de 18 a 25. WhatsApp 55 1234 5678`)
+	for _, f := range out[0].Flags {
+		if f.Start < 0 || f.End > len(runes) || f.Start >= f.End {
+			t.Errorf("flag %s at %d-%d", f.ID, f.Start, f.End)
+		}
+	}
+	found := false
+	for _, id := range out[0].Identifiers {
+		if id.E164 == "+525512345678" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("identifiers: %+v", out[0].Identifiers)
+	}
+	if strings.Contains(r.stderr, "5512345678") || strings.Contains(r.stderr, "1234 5678") {
+		t.Error("a phone number reached the log")
+	}
+	var clusters []map[string]any
+	b, _ := os.ReadFile(filepath.Join(dir, "clusters.json"))
+	if err := json.Unmarshal(b, &clusters); err != nil || len(clusters) == 0 {
+		t.Errorf("cluster report: %v %s", err, b)
+	}
+	// Tokens are stable across runs with the same key.
+	again := runVigia(t, env, "screen", in)
+	if again.stdout != r.stdout {
+		t.Error("a second run with the same key gave other output")
+	}
+	// --strict stops at the malformed line.
+	if r := runVigia(t, env, "screen", "--strict", in); r.err == nil || !strings.Contains(r.err.Error(), "line 4") {
+		t.Errorf("--strict: %v", r.err)
+	}
+}
+
+func TestScreenCLICSVAndBadInput(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}
+	csvPath := filepath.Join(dir, "ads.csv")
+	os.WriteFile(csvPath, []byte("id,text,city\n"+`c1,"Se solicitan edecanes, viaje pagado, sin experiencia",Puebla`+"\n"+`c2,"Auxiliar contable, sueldo $14,000 mensuales, prestaciones de ley",CDMX`+"\n"), 0o644)
+	r := runVigia(t, env, "screen", csvPath)
+	if r.err != nil || strings.Count(r.stdout, "\n") != 2 {
+		t.Fatalf("csv: %v\n%s%s", r.err, r.stdout, r.stderr)
+	}
+	for name, body := range map[string][]byte{
+		"empty.jsonl":  {},
+		"binary.jsonl": {0, 1, 2, 3, 0xff},
+		"nohdr.csv":    []byte("a,b\n1,2\n"),
+		"huge.jsonl":   []byte(`{"id":"x","text":"` + strings.Repeat("a", maxAdBytes+10) + "\"}\n"),
+	} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, body, 0o644)
+		if r := runVigia(t, env, "screen", p); r.err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.Contains(r.err.Error(), name) {
+			t.Errorf("%s: error does not name the file: %v", name, r.err)
+		}
+	}
+}
+
+// FuzzReadAds: the ad reader never panics or hangs, and every ad it passes
+// on either carries an error or has an id and a text.
+func FuzzReadAds(f *testing.F) {
+	f.Add([]byte(adsJSONL))
+	f.Add([]byte("id,text\n1,hola\n2,\"a,b\"\n"))
+	f.Add([]byte("{\"id\":1}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ch := make(chan *adIn, 16)
+		done := make(chan error, 1)
+		go func() { done <- readAds(t.Context(), "fuzz", strings.NewReader(string(b)), ch) }()
+		for ad := range ch {
+			if ad.err == nil && (ad.ID == "" || ad.Text == "" && ad.line == 0) {
+				t.Fatalf("ad without id passed: %+v", ad)
+			}
+			if ad.line < 1 {
+				t.Fatalf("ad with line %d", ad.line)
+			}
+		}
+		<-done
+	})
+}

@@ -1,0 +1,78 @@
+package flags
+
+import (
+	"math"
+	"regexp"
+
+	"github.com/vigia-mx/vigia/internal/screen/normalize"
+)
+
+// Features are cheap metadata fed to the model next to the rule hits.
+type Features struct {
+	Length         int  // bytes of the original text
+	HasPhone       bool // a phone number (or an EMSCAD #PHONE_ mask)
+	HasWhatsApp    bool // WhatsApp mentioned or wa.me link
+	HasEmail       bool
+	HasURL         bool
+	HasCompanyName bool // the employer is named (legal suffix, "Empresa: X", a capitalised name before "solicita/contrata", or a company profile)
+	HasSalary      bool // a concrete amount of money
+}
+
+var (
+	reFeatPhone    = regexp.MustCompile(`(?:\+?52[ .-]?)?(?:\(?\d{2,3}\)?[ .-]?)(?:\d[ .-]?){6,8}\d|#phone_`)
+	reFeatWhatsApp = regexp.MustCompile(`\bwhats ?app\b|\bwhats\b|\bwsp\b|\bwpp\b|wa\.me/|api\.whatsapp`)
+	reFeatEmail    = regexp.MustCompile(`[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|#email_`)
+	reFeatURL      = regexp.MustCompile(`https?://|\bwww\.|#url_|\b[a-z0-9-]+\.(?:com|mx|org|net)(?:\.mx)?/`)
+	reFeatCompany  = regexp.MustCompile(`\bs\.? ?a\.?(?: de c\.? ?v\.?)\b|\bs\. ?de r\.? ?l\.|\b(?:inc|llc|ltd|corp|gmbh|s\.a\.s)\b\.?|\b(?:empresa|company|razon social):`)
+	reFeatCapName  = regexp.MustCompile(`(?:^|[.!?] |, )(?:[A-ZÁÉÍÓÚÑ][\p{L}]+ ){1,4}(?:solicita|contrata|busca|requiere|invita)\b`)
+	reFeatCapStop  = regexp.MustCompile(`^(?:Se|Solicito|Busco|Urge|Urgen|Empresa|Importante|Agencia|Familia|Fábrica|Fabrica|Trabajo|Vacante|Gana|Chicas|Hoy|Si|We|Our|The|A)\b`)
+	reFeatSalary   = regexp.MustCompile(`\$ ?\d|\b\d[\d,.]* ?(?:pesos|mxn|usd|dolares|dlls|mil pesos)\b|\b\d[\d,.]*k?\s?-\s?\d[\d,.]*k?\b`)
+)
+
+// FeaturesFromText derives Features from the ad text alone. Callers that
+// know more (e.g. a verified company profile) can override fields.
+func FeaturesFromText(t normalize.Text) Features {
+	s := t.Folded
+	f := Features{
+		Length:      len(t.Original),
+		HasPhone:    reFeatPhone.MatchString(s),
+		HasWhatsApp: reFeatWhatsApp.MatchString(s),
+		HasEmail:    reFeatEmail.MatchString(s),
+		HasURL:      reFeatURL.MatchString(s),
+		HasSalary:   reFeatSalary.MatchString(s),
+	}
+	f.HasCompanyName = reFeatCompany.MatchString(s)
+	if !f.HasCompanyName {
+		for _, m := range reFeatCapName.FindAllString(" "+t.Original, -1) {
+			m = trimLead(m)
+			if !reFeatCapStop.MatchString(m) {
+				f.HasCompanyName = true
+				break
+			}
+		}
+	}
+	return f
+}
+
+func trimLead(m string) string {
+	for len(m) > 0 && (m[0] == ' ' || m[0] == '.' || m[0] == '!' || m[0] == '?' || m[0] == ',') {
+		m = m[1:]
+	}
+	return m
+}
+
+// simpleNames are the model's non-flag inputs, in vector order.
+var simpleNames = []string{"log_length", "has_phone", "has_whatsapp", "has_email", "has_url", "has_company_name", "has_salary"}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (f Features) vector() []float64 {
+	l := math.Log1p(float64(max(f.Length, 0))) / math.Log1p(4000)
+	l = min(l, 1.5)
+	return []float64{l, b2f(f.HasPhone), b2f(f.HasWhatsApp), b2f(f.HasEmail), b2f(f.HasURL), b2f(f.HasCompanyName), b2f(f.HasSalary)}
+}

@@ -1,0 +1,81 @@
+package flags
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/vigia-mx/vigia/internal/screen/normalize"
+)
+
+// testTexts are every folded text the tests have: the Spanish dev set, the
+// EMSCAD sample and, when generated, synthetic benchmark ads.
+func testTexts(t testing.TB) []string {
+	var out []string
+	for _, p := range []string{"testdata/dev_es.jsonl", "testdata/emscad_sample.jsonl", "../../../bench/out/screen/ads20k.jsonl"} {
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 4<<20)
+		for sc.Scan() && len(out) < 2500 {
+			var m map[string]any
+			if json.Unmarshal(sc.Bytes(), &m) != nil {
+				continue
+			}
+			for _, v := range m {
+				if s, ok := v.(string); ok && len(s) > 40 {
+					out = append(out, normalize.New(s).Folded)
+				}
+			}
+		}
+		f.Close()
+	}
+	if len(out) == 0 {
+		t.Fatal("no test texts")
+	}
+	return out
+}
+
+// The start-anchored search finds exactly what the plain regexp finds.
+func TestStartsMatchPlainSearch(t *testing.T) {
+	texts := testTexts(t)
+	used := 0
+	for _, f := range rules.Flags {
+		for _, p := range append(slices.Clone(f.re), f.reReq...) {
+			if p.st == nil {
+				continue
+			}
+			used++
+			for _, s := range texts {
+				got, want := p.findAll(s), p.re.FindAllStringIndex(s, -1)
+				if !slices.EqualFunc(got, want, slices.Equal) {
+					t.Fatalf("%s %q on %q: starts %v, plain %v", f.ID, p.re, s, got, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d of the rule patterns use the start-anchored search, checked on %d texts", used, len(texts))
+}
+
+func FuzzStartsMatchPlainSearch(f *testing.F) {
+	for _, s := range []string{"manda fotos al whatsapp", "viaje pagado y hospedaje", "$3,000 diarios sin experiencia", "xmanda fotos"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		s = normalize.New(s).Folded
+		for _, fl := range rules.Flags {
+			for _, p := range fl.re {
+				if p.st == nil {
+					continue
+				}
+				if got, want := p.findAll(s), p.re.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
+					t.Fatalf("%q on %q: starts %v, plain %v", p.re, s, got, want)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,111 @@
+package screen
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/vigia-mx/vigia/internal/screen/contact"
+	"github.com/vigia-mx/vigia/internal/screen/flags"
+	"github.com/vigia-mx/vigia/internal/screen/normalize"
+)
+
+// Screener checks ads. Its key makes the identifier tokens: the same key
+// links the same phone across runs; without the key a token reveals nothing.
+type Screener struct {
+	key []byte
+}
+
+// New returns a screener with the HMAC key for identifier tokens.
+func New(key []byte) (*Screener, error) {
+	if len(key) < 16 {
+		return nil, fmt.Errorf("screen: the token key must be at least 16 bytes")
+	}
+	return &Screener{key: key}, nil
+}
+
+// Flag is a red flag found in an ad, with its evidence.
+type Flag struct {
+	ID        string  `json:"id"`
+	Start     int     `json:"start"` // code points into the original text
+	End       int     `json:"end"`
+	StartByte int     `json:"start_byte"`
+	EndByte   int     `json:"end_byte"`
+	Weight    float64 `json:"weight"`
+	Evidence  string  `json:"evidence"`
+	Reason    string  `json:"reason"`
+	ReasonEN  string  `json:"reason_en"`
+	Version   string  `json:"rules_version"`
+}
+
+// Identifier is a contact found in an ad. Value and E164 are the raw
+// identifier: they go to the person who screens, never to logs or the store.
+type Identifier struct {
+	Kind      string `json:"kind"`
+	E164      string `json:"e164,omitempty"`
+	Value     string `json:"value,omitempty"`
+	Token     string `json:"token"`
+	Last4     string `json:"last4,omitempty"`
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	StartByte int    `json:"-"`
+	EndByte   int    `json:"-"`
+}
+
+// Result is the screening of one ad.
+type Result struct {
+	Tier         string       `json:"tier"` // bajo, medio, alto
+	Risk         float64      `json:"risk"`
+	Flags        []Flag       `json:"flags"`
+	Identifiers  []Identifier `json:"identifiers"`
+	Reasons      []string     `json:"reasons"`
+	ReasonsEN    []string     `json:"reasons_en"`
+	ModelVersion string       `json:"model_version"`
+	RulesVersion string       `json:"rules_version"`
+	// Folded is the normalised text, for near-duplicate detection.
+	Folded string `json:"-"`
+}
+
+// Screen checks one ad's text.
+func (s *Screener) Screen(text string) Result {
+	t := normalize.New(text)
+	ids := contact.Extract(text)
+	// The model was trained on the features the flags package derives from
+	// the text; using the same ones keeps its calibration.
+	hits := flags.Match(t)
+	a := flags.AssessHits(hits, flags.FeaturesFromText(t))
+	res := Result{Tier: a.Tier, Risk: a.Risk, Flags: []Flag{}, Identifiers: []Identifier{}, ModelVersion: a.ModelVersion,
+		RulesVersion: a.RulesVersion, Folded: t.Folded}
+	for _, h := range hits {
+		fl := Flag{ID: h.ID, StartByte: h.Start, EndByte: h.End, Weight: h.Weight, Evidence: h.Evidence, Version: h.Version}
+		fl.Start, fl.End = normalize.RuneSpan(text, h.Start, h.End)
+		if def, ok := flags.Lookup(h.ID); ok {
+			fl.Reason, fl.ReasonEN = def.Reason(), def.ReasonEN()
+		}
+		res.Flags = append(res.Flags, fl)
+	}
+	sort.SliceStable(res.Flags, func(i, j int) bool { return res.Flags[i].StartByte < res.Flags[j].StartByte })
+	for _, r := range a.Reasons {
+		res.Reasons = append(res.Reasons, r.Text)
+		res.ReasonsEN = append(res.ReasonsEN, r.TextEN)
+	}
+	for _, id := range ids {
+		out := Identifier{Kind: string(id.Kind), Token: contact.Token(s.key, id), Last4: contact.Last4(id), StartByte: id.Start, EndByte: id.End}
+		if id.E164 != "" {
+			out.E164 = id.E164
+		} else {
+			out.Value = id.Value
+		}
+		out.Start, out.End = normalize.RuneSpan(text, id.Start, id.End)
+		res.Identifiers = append(res.Identifiers, out)
+	}
+	return res
+}
+
+// Tokens returns the identifier tokens of a result, for linking ads.
+func (r Result) Tokens() []string {
+	var out []string
+	for _, id := range r.Identifiers {
+		out = append(out, id.Token)
+	}
+	return out
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/screen"
+	"github.com/vigia-mx/vigia/internal/store"
+)
+
+// Limits of the public check and the screening API.
+const (
+	maxFormText   = 20 << 10 // an ad pasted into the form
+	maxAPIText    = 64 << 10 // one ad in the API
+	maxAPIBody    = 1 << 20  // a batch request
+	maxAPIBatch   = 100      // ads in one batch request
+	ratePerMinute = 60       // screenings per client per minute
+)
+
+// limiter is a token bucket per client. Clients are keyed by an HMAC of
+// their address under a key that changes every day, so the map holds no
+// address and yesterday's keys cannot be linked to today's.
+type limiter struct {
+	mu      sync.Mutex
+	day     string
+	key     []byte
+	buckets map[string]*bucket
+	now     func() time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(now func() time.Time) *limiter {
+	return &limiter{buckets: map[string]*bucket{}, now: now}
+}
+
+// allow takes n tokens for the client of r.
+func (l *limiter) allow(r *http.Request, n int) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if d := now.UTC().Format(time.DateOnly); d != l.day {
+		l.day, l.key, l.buckets = d, make([]byte, 32), map[string]*bucket{}
+		rand.Read(l.key)
+	}
+	m := hmac.New(sha256.New, l.key)
+	m.Write([]byte(host))
+	k := hex.EncodeToString(m.Sum(nil)[:16])
+	b, ok := l.buckets[k]
+	if !ok {
+		b = &bucket{tokens: ratePerMinute, last: now}
+		l.buckets[k] = b
+	}
+	b.tokens = min(ratePerMinute, b.tokens+now.Sub(b.last).Minutes()*ratePerMinute)
+	b.last = now
+	if b.tokens < float64(n) {
+		return false
+	}
+	b.tokens -= float64(n)
+	return true
+}
+
+// segment is a run of the ad's text, marked when it is evidence of a flag.
+type segment struct {
+	Text   string
+	Mark   bool
+	Reason string
+	ID     string
+}
+
+type checkData struct {
+	Text     string
+	Result   *screen.Result
+	Segments []segment
+	Shared   bool
+	Error    string
+	TooLong  bool
+}
+
+// segments cuts the text at the evidence spans (byte offsets), merging
+// overlaps, so that the template can put each in <mark>.
+func segments(l locale.Lang, text string, flags []screen.Flag) []segment {
+	type span struct {
+		s, e   int
+		reason string
+		id     string
+	}
+	var spans []span
+	for _, f := range flags {
+		if f.StartByte < 0 || f.EndByte > len(text) || f.StartByte >= f.EndByte {
+			continue
+		}
+		r := f.Reason
+		if l == locale.EN {
+			r = f.ReasonEN
+		}
+		spans = append(spans, span{f.StartByte, f.EndByte, r, f.ID})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].s < spans[j].s })
+	var out []segment
+	pos := 0
+	for _, sp := range spans {
+		if sp.s < pos { // overlaps the previous mark: extend it
+			if len(out) > 0 && sp.e > pos {
+				out[len(out)-1].Text += text[pos:sp.e]
+				out[len(out)-1].Reason += "; " + sp.reason
+				pos = sp.e
+			}
+			continue
+		}
+		if sp.s > pos {
+			out = append(out, segment{Text: text[pos:sp.s]})
+		}
+		out = append(out, segment{Text: text[sp.s:sp.e], Mark: true, Reason: sp.reason, ID: sp.id})
+		pos = sp.e
+	}
+	if pos < len(text) {
+		out = append(out, segment{Text: text[pos:]})
+	}
+	return out
+}
+
+// check is the public page "¿Es real esta oferta de trabajo?". It is never
+// cached: what a person pastes is theirs.
+func (s *Server) check(w http.ResponseWriter, r *http.Request) {
+	l := locale.FromRequest(r)
+	w.Header().Set("Cache-Control", "no-store")
+	d := checkData{}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormText*4)
+		if err := r.ParseForm(); err != nil {
+			d.Error, status = locale.T(l, "check.toolong"), http.StatusRequestEntityTooLarge
+		} else {
+			d.Text = r.PostForm.Get("texto")
+			d.Shared = r.PostForm.Get("compartir") == "si"
+			switch {
+			case strings.TrimSpace(d.Text) == "":
+				d.Error, status = locale.T(l, "check.empty"), http.StatusBadRequest
+			case len(d.Text) > maxFormText || !utf8.ValidString(d.Text):
+				d.Error, status = locale.T(l, "check.toolong"), http.StatusRequestEntityTooLarge
+			case !s.limits.allow(r, 1):
+				d.Error, status = locale.T(l, "check.ratelimited"), http.StatusTooManyRequests
+			default:
+				res := s.screener.Screen(d.Text)
+				d.Result = &res
+				d.Segments = segments(l, d.Text, res.Flags)
+				if d.Shared {
+					if err := s.saveScreened(r, "public", []screenedAd{{ext: "public", res: res}}); err != nil {
+						s.log.Error("saving a shared ad", "err", err)
+					}
+				}
+			}
+		}
+	}
+	body, err := s.render(r, l, &view{Template: "check", Title: locale.T(l, "check.title"), Data: d})
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+type screenedAd struct {
+	ext, city, posted string
+	res               screen.Result
+}
+
+// saveScreened keeps flags, score and contact tokens, never the text.
+func (s *Server) saveScreened(r *http.Request, source string, ads []screenedAd) error {
+	batch := time.Now().UTC().Format("20060102T150405")
+	var out []store.ScreenedAd
+	for _, a := range ads {
+		sa := store.ScreenedAd{ExtID: a.ext, Source: source, Batch: batch, ScreenedAt: time.Now(), Tier: a.res.Tier, Risk: a.res.Risk,
+			City: a.city, PostedAt: a.posted, RulesVersion: a.res.RulesVersion, ModelVersion: a.res.ModelVersion}
+		for _, f := range a.res.Flags {
+			sa.Flags = append(sa.Flags, f.ID)
+		}
+		for _, id := range a.res.Identifiers {
+			sa.Identifiers = append(sa.Identifiers, store.AdIdentifier{Kind: id.Kind, Token: id.Token, Last4: id.Last4})
+		}
+		out = append(out, sa)
+	}
+	return s.store.SaveAds(r.Context(), out)
+}
+
+// ScreenRequest is the body of POST /api/v1/screen: one ad, or a batch.
+type ScreenRequest struct {
+	ID    string     `json:"id,omitempty"`
+	Text  string     `json:"text,omitempty"`
+	City  string     `json:"city,omitempty"`
+	Ads   []ScreenAd `json:"ads,omitempty"`
+	Store bool       `json:"store,omitempty"` // keep flags and contact tokens (never the text)
+}
+
+// ScreenAd is one ad of a batch.
+type ScreenAd struct {
+	ID       string `json:"id"`
+	Text     string `json:"text"`
+	City     string `json:"city,omitempty"`
+	PostedAt string `json:"posted_at,omitempty"`
+}
+
+// ScreenResponse is one screened ad.
+type ScreenResponse struct {
+	ID string `json:"id"`
+	screen.Result
+}
+
+func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fail := func(status int, msg string) {
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	var req ScreenRequest
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", maxAPIBody))
+			return
+		}
+		fail(http.StatusBadRequest, "body: "+err.Error())
+		return
+	}
+	if dec.More() {
+		fail(http.StatusBadRequest, "body: one JSON object expected")
+		return
+	}
+	ads := req.Ads
+	single := len(ads) == 0
+	if single {
+		ads = []ScreenAd{{ID: req.ID, Text: req.Text, City: req.City}}
+	}
+	if len(ads) > maxAPIBatch {
+		fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("at most %d ads per request", maxAPIBatch))
+		return
+	}
+	for i, a := range ads {
+		switch {
+		case strings.TrimSpace(a.Text) == "":
+			fail(http.StatusBadRequest, fmt.Sprintf("ad %d: text is empty", i))
+			return
+		case len(a.Text) > maxAPIText:
+			fail(http.StatusRequestEntityTooLarge, fmt.Sprintf("ad %d: text longer than %d bytes", i, maxAPIText))
+			return
+		case !utf8.ValidString(a.Text):
+			fail(http.StatusBadRequest, fmt.Sprintf("ad %d: text is not UTF-8", i))
+			return
+		}
+	}
+	if !s.limits.allow(r, len(ads)) {
+		w.Header().Set("Retry-After", "60")
+		fail(http.StatusTooManyRequests, fmt.Sprintf("rate limit: %d ads per minute", ratePerMinute))
+		return
+	}
+	var out []ScreenResponse
+	var keep []screenedAd
+	for _, a := range ads {
+		res := s.screener.Screen(a.Text)
+		out = append(out, ScreenResponse{ID: a.ID, Result: res})
+		keep = append(keep, screenedAd{ext: a.ID, city: a.City, posted: a.PostedAt, res: res})
+	}
+	if req.Store {
+		if err := s.saveScreened(r, "api", keep); err != nil {
+			s.log.Error("saving screened ads", "err", err)
+			fail(http.StatusInternalServerError, "could not store the results")
+			return
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if single {
+		enc.Encode(out[0])
+		return
+	}
+	enc.Encode(map[string]any{"results": out})
+}
