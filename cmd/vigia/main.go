@@ -44,7 +44,8 @@ Usage:
   vigia import [--db DB] [--vintage V] FILE...   import SESNSP releases (.csv, .zip, .gz, .bz2)
   vigia brief  [--db DB] --from YYYY-MM --to YYYY-MM [--states A,B] [--vintage V]
                [--measure trata|comparable|trafico-menores] [--format text|markdown|json] [--lang es|en]
-  vigia screen [--out F] [--clusters F] [--strict] FILE|-   screen job ads (JSONL or CSV: id,text[,posted_at,city,url])
+  vigia screen [--out F] [--clusters F] [--strict] [--save] FILE|-   screen job ads (JSONL or CSV: id,text[,posted_at,city,url])
+  vigia ads --contact "55 1234 5678" | --token T   screened ads (saved with --save) that gave a contact
   vigia releases [--db DB]                      list the releases held
   vigia revisions [--db DB] --source S --from-vintage A --to-vintage B [--from M --to M]
 
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdServe(ctx, env, args[1:])
 	case "screen":
 		return cmdScreen(ctx, env, args[1:])
+	case "ads":
+		return cmdAds(ctx, env, args[1:])
 	case "releases":
 		return cmdReleases(ctx, env, args[1:])
 	case "revisions":

@@ -38,19 +38,21 @@ type adIn struct {
 }
 
 type adOut struct {
-	Line        int                 `json:"line"`
-	ID          *string             `json:"id"`
-	Tier        string              `json:"tier,omitempty"`
-	Risk        *float64            `json:"risk,omitempty"`
-	Flags       []screen.Flag       `json:"flags,omitempty"`
-	Identifiers []screen.Identifier `json:"identifiers,omitempty"`
-	Reasons     []string            `json:"reasons,omitempty"`
-	Cluster     *string             `json:"cluster"`
-	Error       string              `json:"error,omitempty"`
-	folded      string
-	tokens      []string
-	city        string
-	posted      time.Time
+	Line         int                 `json:"line"`
+	ID           *string             `json:"id"`
+	Tier         string              `json:"tier,omitempty"`
+	Risk         *float64            `json:"risk,omitempty"`
+	Flags        []screen.Flag       `json:"flags,omitempty"`
+	Identifiers  []screen.Identifier `json:"identifiers,omitempty"`
+	Reasons      []string            `json:"reasons,omitempty"`
+	Cluster      *string             `json:"cluster"`
+	Error        string              `json:"error,omitempty"`
+	folded       string
+	tokens       []string
+	rulesVersion string
+	modelVersion string
+	city         string
+	posted       time.Time
 }
 
 // cmdScreen screens a file of ads (JSONL or CSV with id,text[,posted_at,city,url]).
@@ -61,6 +63,8 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	clusters := fs.String("clusters", "", "write the cluster report (JSON) to this file")
 	strict := fs.Bool("strict", false, "stop at the first malformed line")
 	keyFile := fs.String("key-file", env.getenv("VIGIA_SCREEN_KEY_FILE"), "file holding the HMAC key for identifier tokens (created if missing; env VIGIA_SCREEN_KEY_FILE)")
+	save := fs.Bool("save", false, "keep the results (flags, score, cluster, contact tokens; never the text) in the database")
+	db := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -112,10 +116,15 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	ix := similar.NewIndex(similar.DefaultConfig())
 	tw := bufio.NewWriterSize(tmp, 1<<20)
 	var ids []string // id per output line, "" for malformed lines
+	var kept []store.ScreenedAd
+	batch := time.Now().UTC().Format("20060102T150405")
 	n, bad, err := screenAll(ctx, env, name, in, sc, *strict, func(r *adOut) error {
 		if r.Error == "" {
 			ix.Add(similar.Ad{ID: *r.ID, Text: r.folded, Tokens: r.tokens, City: r.city, PostedAt: r.posted})
 			ids = append(ids, *r.ID)
+			if *save {
+				kept = append(kept, r.stored(batch))
+			}
 		} else {
 			ids = append(ids, "")
 		}
@@ -160,6 +169,24 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("screen: write: %w", err)
 	}
 	cl := ix.Clusters()
+	if *save {
+		for i := range kept {
+			if c, ok := ix.ClusterOf(kept[i].ExtID); ok {
+				kept[i].Cluster = c
+			}
+		}
+		st, err := openStore(ctx, env, *db, false)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for start := 0; start < len(kept); start += 5000 {
+			if err := st.SaveAds(ctx, kept[start:min(start+5000, len(kept))]); err != nil {
+				return err
+			}
+		}
+		env.log.Info("screened ads saved", "ads", len(kept), "batch", batch)
+	}
 	if *clusters != "" {
 		b, err := json.MarshalIndent(cl, "", "  ")
 		if err != nil {
@@ -290,6 +317,22 @@ func screenAll(ctx context.Context, env *environment, name string, in io.Reader,
 	return n, bad, ctx.Err()
 }
 
+// stored is what the database keeps of a screened ad.
+func (r *adOut) stored(batch string) store.ScreenedAd {
+	a := store.ScreenedAd{ExtID: *r.ID, Source: "cli", Batch: batch, ScreenedAt: time.Now(), Tier: r.Tier, Risk: *r.Risk,
+		City: r.city, RulesVersion: r.rulesVersion, ModelVersion: r.modelVersion}
+	if !r.posted.IsZero() {
+		a.PostedAt = r.posted.Format(time.DateOnly)
+	}
+	for _, f := range r.Flags {
+		a.Flags = append(a.Flags, f.ID)
+	}
+	for _, id := range r.Identifiers {
+		a.Identifiers = append(a.Identifiers, store.AdIdentifier{Kind: id.Kind, Token: id.Token, Last4: id.Last4})
+	}
+	return a
+}
+
 func screenOne(sc *screen.Screener, ad *adIn) *adOut {
 	out := &adOut{Line: ad.line}
 	if ad.err != nil {
@@ -304,6 +347,7 @@ func screenOne(sc *screen.Screener, ad *adIn) *adOut {
 	out.ID, out.Tier, out.Risk = &id, res.Tier, &res.Risk
 	out.Flags, out.Identifiers, out.Reasons = res.Flags, res.Identifiers, res.Reasons
 	out.folded, out.tokens, out.city = res.Folded, res.Tokens(), ad.City
+	out.rulesVersion, out.modelVersion = res.RulesVersion, res.ModelVersion
 	if t, err := time.Parse(time.RFC3339, ad.PostedAt); err == nil {
 		out.posted = t
 	} else if t, err := time.Parse(time.DateOnly, ad.PostedAt); err == nil {

@@ -149,3 +149,28 @@ func FuzzReadAds(f *testing.F) {
 		<-done
 	})
 }
+
+// Saved ads are found again by a contact written another way, and the
+// database holds neither the text nor the number.
+func TestScreenSaveAndFind(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ads.jsonl")
+	os.WriteFile(in, []byte(adsJSONL), 0o644)
+	db := filepath.Join(dir, "v.db")
+	env := map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key"), "VIGIA_DATABASE_URL": db}
+	if r := runVigia(t, env, "screen", "--save", in); r.err != nil {
+		t.Fatalf("%v\n%s", r.err, r.stderr)
+	}
+	r := runVigia(t, env, "ads", "--contact", "whats: 55-1234-5678")
+	if r.err != nil || !strings.Contains(r.stdout, "ad-1") || !strings.Contains(r.stdout, "ad-2") || !strings.Contains(r.stdout, "2 ads") {
+		t.Fatalf("ads --contact: %v\n%s", r.err, r.stdout)
+	}
+	for _, f := range []string{"v.db", "v.db-wal"} {
+		b, _ := os.ReadFile(filepath.Join(dir, f))
+		for _, raw := range []string{"5512345678", "1234 5678", "edecanes"} {
+			if strings.Contains(string(b), raw) {
+				t.Errorf("%s holds %q in plain text", f, raw)
+			}
+		}
+	}
+}
