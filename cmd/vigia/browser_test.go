@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -244,6 +245,27 @@ func TestBrowser(t *testing.T) {
 	}
 	if strings.TrimSpace(total) != "411" {
 		t.Errorf("analysis total = %q, want 411", total)
+	}
+
+	// The public check works with scripts disabled: paste, submit, read.
+	var tier, marks string
+	err = chromedp.Run(ctx,
+		emulation.SetScriptExecutionDisabled(true),
+		chromedp.Navigate(base+"/oferta?lang=es"),
+		chromedp.WaitVisible(`#texto`, chromedp.ByQuery),
+		chromedp.SendKeys(`#texto`, "Se solicitan edecanes, $3,000 diarios, viaje pagado, sin experiencia. Solo mujeres de 18 a 25. Manda fotos al WhatsApp 55 1234 5678", chromedp.ByQuery),
+		chromedp.Click(`form.check button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`section.result`, chromedp.ByQuery),
+		chromedp.Text(`section.result h2`, &tier, chromedp.ByQuery),
+		chromedp.Evaluate(`String(document.querySelectorAll("p.ad-text mark").length)`, &marks),
+		shot("check", 1280),
+		shot("check", 375),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tier, "Riesgo alto") || marks == "0" {
+		t.Errorf("check without JavaScript: tier %q, %s marks", tier, marks)
 	}
 
 	mu.Lock()
