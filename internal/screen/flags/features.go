@@ -19,14 +19,14 @@ type Features struct {
 }
 
 var (
-	reFeatPhone    = regexp.MustCompile(`(?:\+?52[ .-]?)?(?:\(?\d{2,3}\)?[ .-]?)(?:\d[ .-]?){6,8}\d|#phone_`)
-	reFeatWhatsApp = regexp.MustCompile(`\bwhats ?app\b|\bwhats\b|\bwsp\b|\bwpp\b|wa\.me/|api\.whatsapp`)
-	reFeatEmail    = regexp.MustCompile(`[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|#email_`)
-	reFeatURL      = regexp.MustCompile(`https?://|\bwww\.|#url_|\b[a-z0-9-]+\.(?:com|mx|org|net)(?:\.mx)?/`)
-	reFeatCompany  = regexp.MustCompile(`\bs\.? ?a\.?(?: de c\.? ?v\.?)\b|\bs\. ?de r\.? ?l\.|\b(?:inc|llc|ltd|corp|gmbh|s\.a\.s)\b\.?|\b(?:empresa|company|razon social):`)
+	reFeatPhone    = mustPattern(`(?:\+?52[ .-]?)?(?:\(?\d{2,3}\)?[ .-]?)(?:\d[ .-]?){6,8}\d|#phone_`)
+	reFeatWhatsApp = mustPattern(`\bwhats ?app\b|\bwhats\b|\bwsp\b|\bwpp\b|wa\.me/|api\.whatsapp`)
+	reFeatEmail    = mustPattern(`[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|#email_`)
+	reFeatURL      = mustPattern(`https?://|\bwww\.|#url_|\b[a-z0-9-]+\.(?:com|mx|org|net)(?:\.mx)?/`)
+	reFeatCompany  = mustPattern(`\bs\.? ?a\.?(?: de c\.? ?v\.?)\b|\bs\. ?de r\.? ?l\.|\b(?:inc|llc|ltd|corp|gmbh|s\.a\.s)\b\.?|\b(?:empresa|company|razon social):`)
 	reFeatCapName  = regexp.MustCompile(`(?:^|[.!?] |, )(?:[A-ZÁÉÍÓÚÑ][\p{L}]+ ){1,4}(?:solicita|contrata|busca|requiere|invita)\b`)
 	reFeatCapStop  = regexp.MustCompile(`^(?:Se|Solicito|Busco|Urge|Urgen|Empresa|Importante|Agencia|Familia|Fábrica|Fabrica|Trabajo|Vacante|Gana|Chicas|Hoy|Si|We|Our|The|A)\b`)
-	reFeatSalary   = regexp.MustCompile(`\$ ?\d|\b\d[\d,.]* ?(?:pesos|mxn|usd|dolares|dlls|mil pesos)\b|\b\d[\d,.]*k?\s?-\s?\d[\d,.]*k?\b`)
+	reFeatSalary   = mustPattern(`\$ ?\d|\b\d[\d,.]* ?(?:pesos|mxn|usd|dolares|dlls|mil pesos)\b|\b\d[\d,.]*k?\s?-\s?\d[\d,.]*k?\b`)
 )
 
 // FeaturesFromText derives Features from the ad text alone. Callers that
@@ -35,13 +35,13 @@ func FeaturesFromText(t normalize.Text) Features {
 	s := t.Folded
 	f := Features{
 		Length:      len(t.Original),
-		HasPhone:    reFeatPhone.MatchString(s),
-		HasWhatsApp: reFeatWhatsApp.MatchString(s),
-		HasEmail:    reFeatEmail.MatchString(s),
-		HasURL:      reFeatURL.MatchString(s),
-		HasSalary:   reFeatSalary.MatchString(s),
+		HasPhone:    reFeatPhone.matches(s),
+		HasWhatsApp: reFeatWhatsApp.matches(s),
+		HasEmail:    reFeatEmail.matches(s),
+		HasURL:      reFeatURL.matches(s),
+		HasSalary:   reFeatSalary.matches(s),
 	}
-	f.HasCompanyName = reFeatCompany.MatchString(s)
+	f.HasCompanyName = reFeatCompany.matches(s)
 	if !f.HasCompanyName {
 		for _, m := range reFeatCapName.FindAllString(" "+t.Original, -1) {
 			m = trimLead(m)

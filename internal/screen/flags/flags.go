@@ -58,6 +58,7 @@ type RuleSet struct {
 
 	negBefore, negAfter *regexp.Regexp
 	byID                map[string]int
+	lits                *literals
 }
 
 // Hit is one fired flag with its evidence.
@@ -121,6 +122,7 @@ func ParseRules(b []byte) (*RuleSet, error) {
 			f.reReq = append(f.reReq, re)
 		}
 	}
+	rs.indexLiterals()
 	for _, f := range rs.Flags {
 		for _, id := range f.RequireFlags {
 			j, ok := rs.byID[id]
@@ -133,6 +135,33 @@ func ParseRules(b []byte) (*RuleSet, error) {
 		}
 	}
 	return &rs, nil
+}
+
+// indexLiterals builds the automaton over every literal the patterns use.
+func (rs *RuleSet) indexLiterals() {
+	rs.lits = newLiterals()
+	reg := func(p *pattern) {
+		p.litIDs = nil
+		for _, l := range p.lits {
+			p.litIDs = append(p.litIDs, rs.lits.add(l))
+		}
+		if p.st != nil {
+			p.st.startIDs = nil
+			for _, l := range p.st.starts {
+				p.st.startIDs = append(p.st.startIDs, rs.lits.add(l))
+			}
+		}
+	}
+	for i := range rs.Flags {
+		f := &rs.Flags[i]
+		for j := range f.re {
+			reg(&f.re[j])
+		}
+		for j := range f.reReq {
+			reg(&f.reReq[j])
+		}
+	}
+	rs.lits.build()
 }
 
 func mustParseRules(b []byte) *RuleSet {
@@ -174,13 +203,14 @@ func Match(t normalize.Text) []Hit { return rules.match(t) }
 
 func (rs *RuleSet) match(t normalize.Text) []Hit {
 	s := t.Folded
+	occ := rs.lits.scan(s)
 	type span struct{ s, e int }
 	found := make(map[string]span)
 	pass := func(f *Flag) {
 		if len(f.reReq) > 0 {
 			ok := false
 			for _, re := range f.reReq {
-				if re.mayMatch(s) && re.matches(s) {
+				if re.mayMatchIn(occ) && re.matchesIn(s, occ) {
 					ok = true
 					break
 				}
@@ -203,10 +233,10 @@ func (rs *RuleSet) match(t normalize.Text) []Hit {
 		}
 		best := span{-1, -1}
 		for _, re := range f.re {
-			if !re.mayMatch(s) {
+			if !re.mayMatchIn(occ) {
 				continue
 			}
-			for _, m := range re.findAll(s) {
+			for _, m := range re.findAllIn(s, occ) {
 				if m[1] <= m[0] {
 					continue
 				}

@@ -10,9 +10,10 @@ import (
 // of re contains at least one of lits, so when none occurs in the text the
 // (comparatively slow) regexp is not run at all. lits == nil: no prefilter.
 type pattern struct {
-	re   *regexp.Regexp
-	lits []string
-	st   *starter // nil: search with re
+	re     *regexp.Regexp
+	lits   []string
+	st     *starter // nil: search with re
+	litIDs []int32  // ids of lits in the rule set's automaton
 }
 
 func compilePattern(p string) (pattern, error) {
@@ -27,6 +28,15 @@ func compilePattern(p string) (pattern, error) {
 		}
 	}
 	return pt, nil
+}
+
+// mustPattern compiles a pattern of the package's own code.
+func mustPattern(p string) pattern {
+	pt, err := compilePattern(p)
+	if err != nil {
+		panic(err)
+	}
+	return pt
 }
 
 // findAll returns the matches of p in s, leftmost first, as
@@ -53,6 +63,45 @@ func (p pattern) matches(s string) bool {
 		return p.re.MatchString(s)
 	}
 	_, _, ok := p.st.find(s, 0)
+	return ok
+}
+
+// mayMatchIn is mayMatch over a scan of the text by the rule set's
+// automaton.
+func (p pattern) mayMatchIn(o *occurrences) bool {
+	if p.lits == nil {
+		return true
+	}
+	for _, id := range p.litIDs {
+		if o.has(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// findAllIn is findAll with the start candidates taken from the scan.
+func (p pattern) findAllIn(s string, o *occurrences) [][]int {
+	if p.st == nil || p.st.startIDs == nil {
+		return p.findAll(s)
+	}
+	var out [][]int
+	for from := 0; from < len(s); {
+		a, b, ok := p.st.findIn(s, from, o)
+		if !ok {
+			break
+		}
+		out = append(out, []int{a, b})
+		from = max(b, a+1)
+	}
+	return out
+}
+
+func (p pattern) matchesIn(s string, o *occurrences) bool {
+	if p.st == nil || p.st.startIDs == nil {
+		return p.matches(s)
+	}
+	_, _, ok := p.st.findIn(s, 0, o)
 	return ok
 }
 

@@ -15,9 +15,10 @@ import (
 
 // starter is the start-anchored form of a pattern.
 type starter struct {
-	starts []string       // every match begins with one of these
-	at0    *regexp.Regexp // \A(?:p): a match starting at offset 0
-	atCtx  *regexp.Regexp // \A(?s:.)(?:p): a match starting after one context byte
+	starts   []string       // every match begins with one of these
+	startIDs []int32        // their ids in the rule set's automaton, once built
+	at0      *regexp.Regexp // \A(?:p): a match starting at offset 0
+	atCtx    *regexp.Regexp // \A(?s:.)(?:p): a match starting after one context byte
 }
 
 // maxStarts bounds the literal set: beyond it, scanning for every literal
@@ -141,6 +142,16 @@ func (st *starter) find(s string, from int) (int, int, bool) {
 			if i := strings.Index(s[pos+1:], lit); i >= 0 && (best < 0 || pos+1+i < best) {
 				best = pos + 1 + i
 			}
+		}
+	}
+	return 0, 0, false
+}
+
+// findIn is find with the candidates from a scan of s.
+func (st *starter) findIn(s string, from int, o *occurrences) (int, int, bool) {
+	for pos := o.next(st.startIDs, from); pos >= 0; pos = o.next(st.startIDs, pos+1) {
+		if e, ok := st.matchAt(s, pos); ok {
+			return pos, e, true
 		}
 	}
 	return 0, 0, false

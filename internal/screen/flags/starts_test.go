@@ -51,9 +51,16 @@ func TestStartsMatchPlainSearch(t *testing.T) {
 			}
 			used++
 			for _, s := range texts {
-				got, want := p.findAll(s), p.re.FindAllStringIndex(s, -1)
-				if !slices.EqualFunc(got, want, slices.Equal) {
+				want := p.re.FindAllStringIndex(s, -1)
+				if got := p.findAll(s); !slices.EqualFunc(got, want, slices.Equal) {
 					t.Fatalf("%s %q on %q: starts %v, plain %v", f.ID, p.re, s, got, want)
+				}
+				occ := rules.lits.scan(s)
+				if got := p.findAllIn(s, occ); !slices.EqualFunc(got, want, slices.Equal) {
+					t.Fatalf("%s %q on %q: automaton %v, plain %v", f.ID, p.re, s, got, want)
+				}
+				if p.mayMatchIn(occ) != p.mayMatch(s) {
+					t.Fatalf("%s %q on %q: prefilters disagree", f.ID, p.re, s)
 				}
 			}
 		}
@@ -72,8 +79,12 @@ func FuzzStartsMatchPlainSearch(f *testing.F) {
 				if p.st == nil {
 					continue
 				}
-				if got, want := p.findAll(s), p.re.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
+				want := p.re.FindAllStringIndex(s, -1)
+				if got := p.findAll(s); !slices.EqualFunc(got, want, slices.Equal) {
 					t.Fatalf("%q on %q: starts %v, plain %v", p.re, s, got, want)
+				}
+				if got := p.findAllIn(s, rules.lits.scan(s)); !slices.EqualFunc(got, want, slices.Equal) {
+					t.Fatalf("%q on %q: automaton %v, plain %v", p.re, s, got, want)
 				}
 			}
 		}
