@@ -23,7 +23,7 @@ func compilePattern(p string) (pattern, error) {
 	}
 	pt := pattern{re: re, st: newStarter(p)}
 	if tree, err := syntax.Parse(p, syntax.Perl); err == nil {
-		if l, ok := required(tree.Simplify()); ok && minLen(l) >= 2 && len(l) <= 64 {
+		if l, ok := required(tree.Simplify()); ok && len(l) <= 64 && (minLen(l) >= 2 || rareBytes(l)) {
 			pt.lits = l
 		}
 	}
@@ -115,6 +115,20 @@ func (p pattern) mayMatch(s string) bool {
 		}
 	}
 	return false
+}
+
+// rareBytes reports whether every one-byte literal of l is a character that
+// few ads contain ("@", "$", "#"), so that it still filters.
+func rareBytes(l []string) bool {
+	for _, s := range l {
+		if len(s) == 1 && !strings.ContainsAny(s, "@$#") {
+			return false
+		}
+		if len(s) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func minLen(l []string) int {
