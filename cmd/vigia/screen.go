@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +64,7 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	clusters := fs.String("clusters", "", "write the cluster report (JSON) to this file")
 	strict := fs.Bool("strict", false, "stop at the first malformed line")
 	keyFile := fs.String("key-file", env.getenv("VIGIA_SCREEN_KEY_FILE"), "file holding the HMAC key for identifier tokens (created if missing; env VIGIA_SCREEN_KEY_FILE)")
+	memLimit := fs.Int("mem-limit-mb", 1536, "soft memory limit for the Go runtime in MiB (0: none; GOMEMLIMIT wins): the near-duplicate index of a million ads holds ~0.9 GB, and without a limit the heap may double it")
 	save := fs.Bool("save", false, "keep the results (flags, score, cluster, contact tokens; never the text) in the database")
 	db := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
@@ -73,6 +75,9 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	}
 	if fs.NArg() != 1 {
 		return usageError{errors.New("screen: name one file, or - for standard input")}
+	}
+	if *memLimit > 0 && env.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	name := fs.Arg(0)
 	var in io.Reader
