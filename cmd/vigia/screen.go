@@ -65,6 +65,8 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	strict := fs.Bool("strict", false, "stop at the first malformed line")
 	keyFile := fs.String("key-file", env.getenv("VIGIA_SCREEN_KEY_FILE"), "file holding the HMAC key for identifier tokens (created if missing; env VIGIA_SCREEN_KEY_FILE)")
 	memLimit := fs.Int("mem-limit-mb", 1536, "soft memory limit for the Go runtime in MiB (0: none; GOMEMLIMIT wins): the near-duplicate index of a million ads holds ~0.9 GB, and without a limit the heap may double it")
+	var hubs multiFlag
+	fs.Var(&hubs, "hub", `a contact that links nothing (a hotline, an agency switchboard), as written ("800 5533 000"); repeatable; the national anti-trafficking line is always one`)
 	save := fs.Bool("save", false, "keep the results (flags, score, cluster, contact tokens; never the text) in the database")
 	db := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
@@ -118,7 +120,17 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	ix := similar.NewIndex(similar.DefaultConfig())
+	cfg := similar.DefaultConfig()
+	// Ads that warn about trafficking print the hotline; it must never
+	// join them into one network.
+	for _, h := range append([]string{hotline}, hubs...) {
+		res := sc.Screen(h)
+		if len(res.Identifiers) == 0 {
+			return usageError{fmt.Errorf("--hub %q: no phone, link, e-mail or handle recognised", h)}
+		}
+		cfg.HubAllow = append(cfg.HubAllow, res.Tokens()...)
+	}
+	ix := similar.NewIndex(cfg)
 	tw := bufio.NewWriterSize(tmp, 1<<20)
 	var ids []string // id per output line, "" for malformed lines
 	var kept []store.ScreenedAd
@@ -321,6 +333,15 @@ func screenAll(ctx context.Context, env *environment, name string, in io.Reader,
 	}
 	return n, bad, ctx.Err()
 }
+
+// hotline is the Línea Nacional contra la Trata de Personas.
+const hotline = "800 5533 000"
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // stored is what the database keeps of a screened ad.
 func (r *adOut) stored(batch string) store.ScreenedAd {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,5 +173,31 @@ func TestScreenSaveAndFind(t *testing.T) {
 				t.Errorf("%s holds %q in plain text", f, raw)
 			}
 		}
+	}
+}
+
+// Awareness ads that all print the national hotline are not a network.
+func TestScreenHotlineIsAHub(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	texts := []string{
+		"Campaña: si te ofrecen trabajo con viaje pagado y sin requisitos, desconfía y llama al 800 5533 000.",
+		"Denuncia la trata de personas de forma anónima al 800 5533 000, las 24 horas, desde cualquier lugar del país.",
+		"Empresa de limpieza en Monterrey contrata personal con prestaciones de ley. Dudas sobre trata: 800 5533 000",
+	}
+	for i, tx := range texts {
+		fmt.Fprintf(&b, `{"id":"aw-%d","text":%q}`+"\n", i, tx)
+	}
+	in := filepath.Join(dir, "aw.jsonl")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", in)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if strings.Contains(r.stdout, `"cluster":"`) {
+		t.Errorf("ads sharing only the hotline were clustered:\n%s", r.stdout)
+	}
+	if r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", "--hub", "nada", in); r.err == nil {
+		t.Error("a --hub without a contact was accepted")
 	}
 }
