@@ -28,6 +28,7 @@ const (
 	maxAPIBody    = 1 << 20  // a batch request
 	maxAPIBatch   = 100      // ads in one batch request
 	ratePerMinute = 60       // screenings per client per minute
+	maxClients    = 100_000  // buckets kept before the limiter starts over
 )
 
 // limiter is a token bucket per client. Clients are keyed by an HMAC of
@@ -67,6 +68,11 @@ func (l *limiter) allow(r *http.Request, n int) bool {
 	m.Write([]byte(host))
 	k := hex.EncodeToString(m.Sum(nil)[:16])
 	b, ok := l.buckets[k]
+	if !ok && len(l.buckets) >= maxClients {
+		// Many addresses in one day (a scan, a botnet): start over rather
+		// than grow without bound; the limit is a courtesy, not a wall.
+		l.buckets = map[string]*bucket{}
+	}
 	if !ok {
 		b = &bucket{tokens: ratePerMinute, last: now}
 		l.buckets[k] = b
