@@ -271,6 +271,11 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 					Schema map[string]any `json:"schema"`
 				} `json:"content"`
 			} `json:"responses"`
+			RequestBody struct {
+				Content map[string]struct {
+					Example any `json:"example"`
+				} `json:"content"`
+			} `json:"requestBody"`
 		} `json:"paths"`
 		Components struct {
 			Schemas map[string]map[string]any `json:"schemas"`
@@ -283,7 +288,7 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q", doc.OpenAPI)
 	}
-	for _, route := range []string{"/api/v1/series", "/api/v1/brief", "/api/v1/states", "/api/v1/releases", "/api/v1/openapi.json"} {
+	for _, route := range []string{"/api/v1/series", "/api/v1/brief", "/api/v1/states", "/api/v1/releases", "/api/v1/openapi.json", "/api/v1/screen"} {
 		if _, ok := doc.Paths[route]; !ok {
 			t.Errorf("route %s is not documented", route)
 		}
@@ -295,6 +300,21 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		return sch
 	}
 	for path, ops := range doc.Paths {
+		if post, ok := ops["post"]; ok {
+			ex := post.RequestBody.Content["application/json"].Example
+			body, _ := json.Marshal(ex)
+			r := httptest.NewRequest("POST", path, bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			var got any
+			if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &got) != nil {
+				t.Errorf("POST %s with the documented example: %d %s", path, w.Code, w.Body)
+				continue
+			}
+			checkSchema(t, path, got, resolve(post.Responses["200"].Content["application/json"].Schema), resolve)
+			continue
+		}
 		op, ok := ops["get"]
 		if !ok {
 			t.Errorf("%s: no GET", path)
