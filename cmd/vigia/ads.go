@@ -56,7 +56,11 @@ func cmdAds(ctx context.Context, env *environment, args []string) error {
 		}
 		for _, a := range ads {
 			n++
-			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%v\t%s\t%s\t%s\t%s\t%s\n", a.ExtID, a.Tier, a.Risk, a.Flags, a.Cluster, a.City, a.PostedAt, a.Source, a.Batch)
+			cluster := a.Cluster
+			if c, ok, err := st.Cluster(ctx, a.Batch, a.Cluster); err == nil && ok {
+				cluster = fmt.Sprintf("%s (%d ads, %s…%s)", c.ID, c.Size, c.First, c.Last)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%v\t%s\t%s\t%s\t%s\t%s\n", a.ExtID, a.Tier, a.Risk, a.Flags, cluster, a.City, a.PostedAt, a.Source, a.Batch)
 		}
 	}
 	tw.Flush()

@@ -202,6 +202,9 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 				return err
 			}
 		}
+		if err := st.SaveClusters(ctx, storedClusters(batch, cl)); err != nil {
+			return err
+		}
 		env.log.Info("screened ads saved", "ads", len(kept), "batch", batch)
 	}
 	if *clusters != "" {
@@ -332,6 +335,24 @@ func screenAll(ctx context.Context, env *environment, name string, in io.Reader,
 		return n, bad, firstErr
 	}
 	return n, bad, ctx.Err()
+}
+
+// storedClusters is what the database keeps of the clusters: no template
+// (ad text, which can hold a contact), contacts as tokens.
+func storedClusters(batch string, cl []similar.Cluster) []store.AdCluster {
+	out := make([]store.AdCluster, 0, len(cl))
+	for _, c := range cl {
+		sc := store.AdCluster{Batch: batch, ID: c.ID, Size: c.Size, Cities: c.Cities,
+			TemplateEdges: c.Edges.Template, ContactEdges: c.Edges.Contact}
+		if !c.First.IsZero() {
+			sc.First, sc.Last = c.First.Format(time.DateOnly), c.Last.Format(time.DateOnly)
+		}
+		for _, t := range c.SharedTokens {
+			sc.SharedTokens = append(sc.SharedTokens, t.Token)
+		}
+		out = append(out, sc)
+	}
+	return out
 }
 
 // hotline is the Línea Nacional contra la Trata de Personas.

@@ -163,7 +163,8 @@ func TestScreenSaveAndFind(t *testing.T) {
 		t.Fatalf("%v\n%s", r.err, r.stderr)
 	}
 	r := runVigia(t, env, "ads", "--contact", "whats: 55-1234-5678")
-	if r.err != nil || !strings.Contains(r.stdout, "ad-1") || !strings.Contains(r.stdout, "ad-2") || !strings.Contains(r.stdout, "2 ads") {
+	if r.err != nil || !strings.Contains(r.stdout, "ad-1") || !strings.Contains(r.stdout, "ad-2") || !strings.Contains(r.stdout, "2 ads") ||
+		!strings.Contains(r.stdout, "(2 ads, 2026-10-01…2026-10-03)") {
 		t.Fatalf("ads --contact: %v\n%s", r.err, r.stdout)
 	}
 	for _, f := range []string{"v.db", "v.db-wal"} {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -89,4 +91,58 @@ func (s *Store) AdsByToken(ctx context.Context, token string, limit int) ([]Scre
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// AdCluster is a network of screened ads: near-duplicate templates and
+// shared contacts.
+type AdCluster struct {
+	Batch         string
+	ID            string
+	Size          int
+	Cities        []string
+	First, Last   string // dates of the first and last ad, when known
+	TemplateEdges int
+	ContactEdges  int
+	SharedTokens  []string
+}
+
+// SaveClusters stores the clusters of one screening batch.
+func (s *Store) SaveClusters(ctx context.Context, cs []AdCluster) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: save clusters: %w", err)
+	}
+	defer tx.Rollback()
+	for _, c := range cs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ad_clusters (batch, id, size, cities, first_posted, last_posted, template_edges, contact_edges, shared_tokens)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.Batch, c.ID, c.Size, strings.Join(c.Cities, "|"), c.First, c.Last,
+			c.TemplateEdges, c.ContactEdges, strings.Join(c.SharedTokens, ",")); err != nil {
+			return fmt.Errorf("store: save cluster %s: %w", c.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: save clusters: %w", err)
+	}
+	return nil
+}
+
+// Cluster returns one cluster of a batch; ok is false when there is none.
+func (s *Store) Cluster(ctx context.Context, batch, id string) (AdCluster, bool, error) {
+	c := AdCluster{Batch: batch, ID: id}
+	var cities, tokens string
+	err := s.db.QueryRowContext(ctx, `SELECT size, cities, first_posted, last_posted, template_edges, contact_edges, shared_tokens
+		FROM ad_clusters WHERE batch = $1 AND id = $2`, batch, id).Scan(&c.Size, &cities, &c.First, &c.Last, &c.TemplateEdges, &c.ContactEdges, &tokens)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	}
+	if err != nil {
+		return c, false, fmt.Errorf("store: cluster %s: %w", id, err)
+	}
+	if cities != "" {
+		c.Cities = strings.Split(cities, "|")
+	}
+	if tokens != "" {
+		c.SharedTokens = strings.Split(tokens, ",")
+	}
+	return c, true, nil
 }

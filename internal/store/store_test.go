@@ -226,6 +226,16 @@ func TestScreenedAds(t *testing.T) {
 			if got, _ := st.AdsByToken(ctx, "tok-2", 10); len(got) != 1 {
 				t.Errorf("tok-2: %d ads", len(got))
 			}
+			cl := []store.AdCluster{{Batch: "b", ID: "c-a1", Size: 2, Cities: []string{"Puebla", "Tlaxcala"}, First: "2026-10-01", Last: "2026-10-03", TemplateEdges: 1, SharedTokens: []string{"tok-1"}}}
+			if err := st.SaveClusters(ctx, cl); err != nil {
+				t.Fatal(err)
+			}
+			if got, ok, err := st.Cluster(ctx, "b", "c-a1"); err != nil || !ok || got.Size != 2 || len(got.Cities) != 2 || got.SharedTokens[0] != "tok-1" {
+				t.Errorf("cluster: %+v %v %v", got, ok, err)
+			}
+			if _, ok, _ := st.Cluster(ctx, "b", "c-none"); ok {
+				t.Error("a cluster that was never saved was found")
+			}
 			bad := []store.ScreenedAd{{ExtID: "x", Source: "cli", Tier: "extremo"}}
 			if err := st.SaveAds(ctx, bad); err == nil {
 				t.Error("a tier outside bajo/medio/alto was stored")
