@@ -23,18 +23,22 @@ type starter struct {
 
 // maxStarts bounds the literal set: beyond it, scanning for every literal
 // costs more than the regexp.
-const maxStarts = 48
+const maxStarts = 128
 
 func newStarter(p string) *starter {
 	tree, err := syntax.Parse(p, syntax.Perl)
 	if err != nil {
 		return nil
 	}
-	set, nullable, ok := firstLits(tree.Simplify())
-	if !ok || nullable || len(set) == 0 || len(set) > maxStarts {
+	set, _, ok := prefixes(tree.Simplify())
+	set = dedupe(set)
+	if !ok || len(set) == 0 || len(set) > maxStarts {
 		return nil
 	}
 	for _, s := range set {
+		if s == "" { // a match may start anywhere
+			return nil
+		}
 		// A one-byte start that is everywhere (a space, a digit) gives more
 		// candidates than the plain search costs.
 		if len(s) < 2 && !strings.ContainsAny(s, "$@") {
@@ -61,16 +65,21 @@ func dedupe(xs []string) []string {
 	return out
 }
 
-// firstLits returns literals one of which every match starts with; nullable
-// reports that the expression can match the empty string (so what follows
-// it can start the match too).
-func firstLits(re *syntax.Regexp) (set []string, nullable, ok bool) {
+// maxPrefixSet bounds the sets prefixes builds while it extends them.
+const maxPrefixSet = 128
+
+// prefixes returns strings one of which every match of re starts with. exact
+// reports that the matches of re are exactly those strings (a finite
+// language), so that a following expression can extend them: "(?:a |an
+// )?(?:leading|major) …" starts with one of "a leading", "an major", …,
+// "leading", "major", not just with "a".
+func prefixes(re *syntax.Regexp) (set []string, exact, ok bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+		if re.Flags&syntax.FoldCase != 0 {
 			return nil, false, false
 		}
-		return []string{string(re.Rune)}, false, true
+		return []string{string(re.Rune)}, true, true
 	case syntax.OpCharClass:
 		var out []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
@@ -81,43 +90,59 @@ func firstLits(re *syntax.Regexp) (set []string, nullable, ok bool) {
 				out = append(out, string(r))
 			}
 		}
-		return out, false, len(out) > 0
+		return out, len(out) > 0, len(out) > 0
 	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary,
 		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
-		return nil, true, true
-	case syntax.OpCapture, syntax.OpPlus:
-		return firstLits(re.Sub[0])
-	case syntax.OpQuest, syntax.OpStar:
-		s, _, ok := firstLits(re.Sub[0])
-		return s, true, ok
+		// Zero-width: matches only "" (or nothing), which extends nothing.
+		return []string{""}, true, true
+	case syntax.OpCapture:
+		return prefixes(re.Sub[0])
+	case syntax.OpQuest:
+		s, ex, ok := prefixes(re.Sub[0])
+		return append(s, ""), ex, ok
+	case syntax.OpStar:
+		s, _, ok := prefixes(re.Sub[0])
+		return append(s, ""), false, ok
+	case syntax.OpPlus:
+		s, _, ok := prefixes(re.Sub[0])
+		return s, false, ok
 	case syntax.OpRepeat:
-		s, n, ok := firstLits(re.Sub[0])
-		return s, n || re.Min == 0, ok
+		s, ex, ok := prefixes(re.Sub[0])
+		if re.Min == 0 {
+			s = append(s, "")
+		}
+		return s, ex && re.Min == 1 && re.Max == 1, ok
 	case syntax.OpAlternate:
 		var out []string
-		null := false
+		exact = true
 		for _, sub := range re.Sub {
-			s, n, ok := firstLits(sub)
+			s, ex, ok := prefixes(sub)
 			if !ok {
 				return nil, false, false
 			}
 			out = append(out, s...)
-			null = null || n
+			exact = exact && ex
 		}
-		return out, null, true
+		return out, exact, true
 	case syntax.OpConcat:
-		var out []string
+		acc := []string{""}
 		for _, sub := range re.Sub {
-			s, n, ok := firstLits(sub)
-			if !ok {
-				return nil, false, false
+			s, ex, ok := prefixes(sub)
+			if !ok || len(acc)*len(s) > maxPrefixSet {
+				return acc, false, true
 			}
-			out = append(out, s...)
-			if !n {
-				return out, false, true
+			var next []string
+			for _, a := range acc {
+				for _, b := range s {
+					next = append(next, a+b)
+				}
+			}
+			acc = next
+			if !ex {
+				return acc, false, true
 			}
 		}
-		return out, true, true
+		return acc, true, true
 	}
 	return nil, false, false
 }
