@@ -3,6 +3,7 @@ package flags
 import (
 	"math"
 	"regexp"
+	"strings"
 
 	"github.com/vigia-mx/vigia/internal/screen/normalize"
 )
@@ -33,16 +34,19 @@ var (
 // know more (e.g. a verified company profile) can override fields.
 func FeaturesFromText(t normalize.Text) Features {
 	s := t.Folded
+	// Each pattern runs only when the text holds what every one of its
+	// matches must contain (same result, a fraction of the time).
+	digits := countDigits(s)
 	f := Features{
 		Length:      len(t.Original),
-		HasPhone:    reFeatPhone.matches(s),
-		HasWhatsApp: reFeatWhatsApp.matches(s),
-		HasEmail:    reFeatEmail.matches(s),
-		HasURL:      reFeatURL.matches(s),
-		HasSalary:   reFeatSalary.matches(s),
+		HasPhone:    (digits >= 9 || strings.Contains(s, "#phone_")) && reFeatPhone.matches(s),
+		HasWhatsApp: reFeatWhatsApp.mayMatch(s) && reFeatWhatsApp.matches(s),
+		HasEmail:    reFeatEmail.mayMatch(s) && reFeatEmail.matches(s),
+		HasURL:      reFeatURL.mayMatch(s) && reFeatURL.matches(s),
+		HasSalary:   digits > 0 && reFeatSalary.matches(s),
 	}
-	f.HasCompanyName = reFeatCompany.matches(s)
-	if !f.HasCompanyName {
+	f.HasCompanyName = reFeatCompany.mayMatch(s) && reFeatCompany.matches(s)
+	if !f.HasCompanyName && containsAny(t.Original, capNameVerbs) {
 		for _, m := range reFeatCapName.FindAllString(" "+t.Original, -1) {
 			m = trimLead(m)
 			if !reFeatCapStop.MatchString(m) {
@@ -52,6 +56,28 @@ func FeaturesFromText(t normalize.Text) Features {
 		}
 	}
 	return f
+}
+
+// capNameVerbs are the verbs every reFeatCapName match ends with.
+var capNameVerbs = []string{"solicita", "contrata", "busca", "requiere", "invita"}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 func trimLead(m string) string {

@@ -90,3 +90,20 @@ func FuzzStartsMatchPlainSearch(f *testing.F) {
 		}
 	})
 }
+
+// The guards in FeaturesFromText change nothing: the same features as
+// running every pattern on every text.
+func TestFeatureGuards(t *testing.T) {
+	for _, s := range testTexts(t) {
+		nt := normalize.New(s)
+		got := FeaturesFromText(nt)
+		want := Features{Length: len(nt.Original),
+			HasPhone: reFeatPhone.re.MatchString(s), HasWhatsApp: reFeatWhatsApp.re.MatchString(s),
+			HasEmail: reFeatEmail.re.MatchString(s), HasURL: reFeatURL.re.MatchString(s), HasSalary: reFeatSalary.re.MatchString(s)}
+		// testTexts are folded already; the company test reads the original.
+		got.HasCompanyName = false
+		if got != want {
+			t.Fatalf("%q:\n got %+v\nwant %+v", s, got, want)
+		}
+	}
+}
