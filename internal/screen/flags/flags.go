@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"sync"
 
 	"github.com/vigia-mx/vigia/internal/screen/normalize"
 )
@@ -70,7 +71,9 @@ type Hit struct {
 	Version    string  // rules version
 }
 
-var rules = mustParseRules(rulesJSON)
+// ruleSet is the embedded rule set, parsed on first use: commands that never
+// screen an ad (brief, serve before the first check) don't pay for it.
+var ruleSet = sync.OnceValue(func() *RuleSet { return mustParseRules(rulesJSON) })
 
 // Reason is the plain-Spanish reason shown to the person checking an offer.
 func (f Flag) Reason() string { return f.ES }
@@ -173,23 +176,23 @@ func mustParseRules(b []byte) *RuleSet {
 }
 
 // RulesVersion is the version of the embedded rules file.
-func RulesVersion() string { return rules.Version }
+func RulesVersion() string { return ruleSet().Version }
 
 // Lookup returns the taxonomy entry for id (wording in Spanish and English).
 func Lookup(id string) (Flag, bool) {
-	i, ok := rules.byID[id]
+	i, ok := ruleSet().byID[id]
 	if !ok {
 		return Flag{}, false
 	}
-	f := rules.Flags[i]
+	f := ruleSet().Flags[i]
 	f.re, f.reReq = nil, nil
 	return f, true
 }
 
 // All returns every taxonomy entry in file order.
 func All() []Flag {
-	out := make([]Flag, len(rules.Flags))
-	for i, f := range rules.Flags {
+	out := make([]Flag, len(ruleSet().Flags))
+	for i, f := range ruleSet().Flags {
 		f.re, f.reReq = nil, nil
 		out[i] = f
 	}
@@ -199,7 +202,7 @@ func All() []Flag {
 // Match runs every text rule over t.Folded and returns at most one hit per
 // flag (the earliest non-negated match), ordered by position. Start and End
 // are byte offsets in t.Original; Evidence is t.Original[Start:End].
-func Match(t normalize.Text) []Hit { return rules.match(t) }
+func Match(t normalize.Text) []Hit { return ruleSet().match(t) }
 
 func (rs *RuleSet) match(t normalize.Text) []Hit {
 	s := t.Folded

@@ -5,12 +5,19 @@ package flags
 // instead of a strings.Index per literal per rule: with ~240 rules that was
 // a third of the time of screening an ad.
 
-// literals is the automaton over the literals of a rule set.
+// literals is the automaton over the literals of a rule set. Edges are kept
+// sorted per state (a complete 256-way table per state would take ~100 MB
+// for the ~100,000 states of the rules' literals); the root alone has a
+// full table, since most bytes of a text leave the automaton there.
 type literals struct {
 	ids   map[string]int32
 	lens  []int32
-	delta [][256]int32 // complete transition table (failure links folded in)
-	out   [][]int32    // literal ids ending at each state, suffix outputs included
+	root  [256]int32
+	edges []int32 // per state: offsets into eb/et, edges[s]..edges[s+1]
+	eb    []byte
+	et    []int32
+	fail  []int32
+	out   [][]int32 // literal ids ending at each state, suffix outputs included
 }
 
 func newLiterals() *literals { return &literals{ids: map[string]int32{}} }
@@ -28,60 +35,87 @@ func (l *literals) add(s string) int32 {
 
 // build makes the automaton; call it after the last add.
 func (l *literals) build() {
-	type node struct {
-		next [256]int32
-		fail int32
-		out  []int32
-	}
-	nodes := []node{{}}
-	for i := range nodes[0].next {
-		nodes[0].next[i] = -1
-	}
+	// The trie, with a map per state while it is built.
+	next := []map[byte]int32{{}}
+	var outs [][]int32 = [][]int32{nil}
 	for s, id := range l.ids {
 		cur := int32(0)
 		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if nodes[cur].next[c] < 0 {
-				nodes = append(nodes, node{})
-				n := int32(len(nodes) - 1)
-				for j := range nodes[n].next {
-					nodes[n].next[j] = -1
-				}
-				nodes[cur].next[c] = n
+			n, ok := next[cur][s[i]]
+			if !ok {
+				n = int32(len(next))
+				next = append(next, map[byte]int32{})
+				outs = append(outs, nil)
+				next[cur][s[i]] = n
 			}
-			cur = nodes[cur].next[c]
+			cur = n
 		}
-		nodes[cur].out = append(nodes[cur].out, id)
+		outs[cur] = append(outs[cur], id)
 	}
-	// Breadth first: each node's failure link is final before its children.
-	queue := []int32{}
-	for c := 0; c < 256; c++ {
-		if n := nodes[0].next[c]; n >= 0 {
-			nodes[n].fail = 0
-			queue = append(queue, n)
-		} else {
-			nodes[0].next[c] = 0
+	// Flatten the edges, sorted by byte.
+	l.edges = make([]int32, len(next)+1)
+	for st, m := range next {
+		l.edges[st] = int32(len(l.eb))
+		bs := make([]byte, 0, len(m))
+		for b := range m {
+			bs = append(bs, b)
 		}
+		sortBytes(bs)
+		for _, b := range bs {
+			l.eb = append(l.eb, b)
+			l.et = append(l.et, m[b])
+		}
+	}
+	l.edges[len(next)] = int32(len(l.eb))
+	for c := range l.root {
+		if n, ok := next[0][byte(c)]; ok {
+			l.root[c] = n
+		}
+	}
+	// Failure links, breadth first, so a state's link is final before its
+	// children need it.
+	l.fail = make([]int32, len(next))
+	queue := make([]int32, 0, len(next))
+	for _, n := range next[0] {
+		queue = append(queue, n)
 	}
 	for len(queue) > 0 {
 		u := queue[0]
 		queue = queue[1:]
-		nodes[u].out = append(nodes[u].out, nodes[nodes[u].fail].out...)
-		for c := 0; c < 256; c++ {
-			v := nodes[u].next[c]
-			if v < 0 {
-				nodes[u].next[c] = nodes[nodes[u].fail].next[c]
-				continue
-			}
-			nodes[v].fail = nodes[nodes[u].fail].next[c]
+		outs[u] = append(outs[u], outs[l.fail[u]]...)
+		for b, v := range next[u] {
+			l.fail[v] = l.step(l.fail[u], b)
 			queue = append(queue, v)
 		}
 	}
-	l.delta = make([][256]int32, len(nodes))
-	l.out = make([][]int32, len(nodes))
-	for i := range nodes {
-		l.delta[i] = nodes[i].next
-		l.out[i] = nodes[i].out
+	l.out = outs
+}
+
+// step is the transition from state st on byte c, following failure links.
+func (l *literals) step(st int32, c byte) int32 {
+	for st != 0 {
+		lo, hi := l.edges[st], l.edges[st+1]
+		for lo < hi {
+			m := (lo + hi) / 2
+			switch {
+			case l.eb[m] < c:
+				lo = m + 1
+			case l.eb[m] > c:
+				hi = m
+			default:
+				return l.et[m]
+			}
+		}
+		st = l.fail[st]
+	}
+	return l.root[c]
+}
+
+func sortBytes(b []byte) {
+	for i := 1; i < len(b); i++ {
+		for j := i; j > 0 && b[j] < b[j-1]; j-- {
+			b[j], b[j-1] = b[j-1], b[j]
+		}
 	}
 }
 
@@ -95,7 +129,7 @@ func (l *literals) scan(s string) *occurrences {
 	o := &occurrences{starts: make([][]int32, len(l.lens))}
 	state := int32(0)
 	for i := 0; i < len(s); i++ {
-		state = l.delta[state][s[i]]
+		state = l.step(state, s[i])
 		for _, id := range l.out[state] {
 			o.starts[id] = append(o.starts[id], int32(i+1)-l.lens[id])
 		}

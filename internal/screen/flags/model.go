@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/vigia-mx/vigia/internal/screen/normalize"
 )
@@ -56,7 +57,8 @@ type Assessment struct {
 // MaxReasons caps Assessment.Reasons.
 const MaxReasons = 6
 
-var model = mustParseModel(modelJSON)
+// theModel is the embedded model, parsed on first use.
+var theModel = sync.OnceValue(func() *Model { return mustParseModel(modelJSON) })
 
 // ParseModel parses a model file and checks it against the embedded rules.
 func ParseModel(b []byte) (*Model, error) {
@@ -64,7 +66,7 @@ func ParseModel(b []byte) (*Model, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("flags: model: %w", err)
 	}
-	if err := m.init(rules); err != nil {
+	if err := m.init(ruleSet()); err != nil {
 		return nil, err
 	}
 	return &m, nil
@@ -99,7 +101,7 @@ func mustParseModel(b []byte) *Model {
 }
 
 // ModelVersion is the version of the embedded model.
-func ModelVersion() string { return model.Version }
+func ModelVersion() string { return theModel().Version }
 
 // inputNames lists the model inputs: text flags in rules order, then simple features.
 func inputNames(rs *RuleSet) []string {
@@ -168,16 +170,16 @@ func (m *Model) Tier(risk float64) string {
 // Assess matches t, scores the hits with the embedded model and explains
 // the result with the top contributing flags.
 func Assess(t normalize.Text, f Features) Assessment {
-	return model.assess(Match(t), f)
+	return theModel().assess(Match(t), f)
 }
 
 // AssessHits scores precomputed hits (e.g. from Match) with the embedded model.
-func AssessHits(hits []Hit, f Features) Assessment { return model.assess(hits, f) }
+func AssessHits(hits []Hit, f Features) Assessment { return theModel().assess(hits, f) }
 
 func (m *Model) assess(hits []Hit, f Features) Assessment {
-	x := vectorize(rules, hits, f)
+	x := vectorize(ruleSet(), hits, f)
 	risk := m.calibrate(m.score(x))
-	a := Assessment{Risk: risk, Tier: m.Tier(risk), ModelVersion: m.Version, RulesVersion: rules.Version}
+	a := Assessment{Risk: risk, Tier: m.Tier(risk), ModelVersion: m.Version, RulesVersion: ruleSet().Version}
 	for _, h := range hits {
 		fl, _ := Lookup(h.ID)
 		c := 0.0
@@ -200,23 +202,23 @@ func (m *Model) assess(hits []Hit, f Features) Assessment {
 }
 
 func hitsPrior(id string) float64 {
-	if i, ok := rules.byID[id]; ok {
-		return rules.Flags[i].Weight
+	if i, ok := ruleSet().byID[id]; ok {
+		return ruleSet().Flags[i].Weight
 	}
 	return 0
 }
 
 // InputNames lists the model inputs in vector order: text flag ids (rules
 // order), then the simple feature names.
-func InputNames() []string { return inputNames(rules) }
+func InputNames() []string { return inputNames(ruleSet()) }
 
 // Vectorize builds the model input vector for hits and features.
-func Vectorize(hits []Hit, f Features) []float64 { return vectorize(rules, hits, f) }
+func Vectorize(hits []Hit, f Features) []float64 { return vectorize(ruleSet(), hits, f) }
 
 // EmbeddedModel returns a copy of the embedded model.
 func EmbeddedModel() Model {
-	m := *model
-	m.Weights = append([]float64(nil), model.Weights...)
+	m := *theModel()
+	m.Weights = append([]float64(nil), theModel().Weights...)
 	return m
 }
 

@@ -15,7 +15,7 @@ func TestPrefilterSound(t *testing.T) {
 	for _, c := range matchCases {
 		texts = append(texts, c.text)
 	}
-	for _, f := range rules.Flags {
+	for _, f := range ruleSet().Flags {
 		for _, p := range append(append([]pattern{}, f.re...), f.reReq...) {
 			for _, s := range texts {
 				s = normalize.New(s).Folded

@@ -44,7 +44,7 @@ func testTexts(t testing.TB) []string {
 func TestStartsMatchPlainSearch(t *testing.T) {
 	texts := testTexts(t)
 	used := 0
-	for _, f := range rules.Flags {
+	for _, f := range ruleSet().Flags {
 		for _, p := range append(slices.Clone(f.re), f.reReq...) {
 			if p.st == nil {
 				continue
@@ -55,7 +55,7 @@ func TestStartsMatchPlainSearch(t *testing.T) {
 				if got := p.findAll(s); !slices.EqualFunc(got, want, slices.Equal) {
 					t.Fatalf("%s %q on %q: starts %v, plain %v", f.ID, p.re, s, got, want)
 				}
-				occ := rules.lits.scan(s)
+				occ := ruleSet().lits.scan(s)
 				if got := p.findAllIn(s, occ); !slices.EqualFunc(got, want, slices.Equal) {
 					t.Fatalf("%s %q on %q: automaton %v, plain %v", f.ID, p.re, s, got, want)
 				}
@@ -74,7 +74,7 @@ func FuzzStartsMatchPlainSearch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		s = normalize.New(s).Folded
-		for _, fl := range rules.Flags {
+		for _, fl := range ruleSet().Flags {
 			for _, p := range fl.re {
 				if p.st == nil {
 					continue
@@ -83,7 +83,7 @@ func FuzzStartsMatchPlainSearch(f *testing.F) {
 				if got := p.findAll(s); !slices.EqualFunc(got, want, slices.Equal) {
 					t.Fatalf("%q on %q: starts %v, plain %v", p.re, s, got, want)
 				}
-				if got := p.findAllIn(s, rules.lits.scan(s)); !slices.EqualFunc(got, want, slices.Equal) {
+				if got := p.findAllIn(s, ruleSet().lits.scan(s)); !slices.EqualFunc(got, want, slices.Equal) {
 					t.Fatalf("%q on %q: automaton %v, plain %v", p.re, s, got, want)
 				}
 			}
