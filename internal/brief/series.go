@@ -39,7 +39,18 @@ func (s *Series) Last() sesnsp.YM {
 
 // LoadSeries reads a measure's series from 2015 (or from) to to.
 func LoadSeries(ctx context.Context, d Data, src sesnsp.Source, m sesnsp.Measure, from, to sesnsp.YM, vintage string) (*Series, error) {
-	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: m.AllTipos(), From: from, To: to, Vintage: vintage})
+	return loadSeries(ctx, d, store.Query{Source: src, Tipos: m.AllTipos(), From: from, To: to, Vintage: vintage}, m)
+}
+
+// LoadNationalSeries is LoadSeries without the states, sexes and ages: a
+// tenth of the rows for a chart of the nation.
+func LoadNationalSeries(ctx context.Context, d Data, src sesnsp.Source, m sesnsp.Measure, from, to sesnsp.YM, vintage string) (*Series, error) {
+	return loadSeries(ctx, d, store.Query{Source: src, Tipos: m.AllTipos(), From: from, To: to, Vintage: vintage, National: true}, m)
+}
+
+func loadSeries(ctx context.Context, d Data, q store.Query, m sesnsp.Measure) (*Series, error) {
+	src, from, to := q.Source, q.From, q.To
+	res, err := d.Cells(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("brief: series of %s: %w", src, err)
 	}
@@ -59,7 +70,9 @@ func LoadSeries(ctx context.Context, d Data, src sesnsp.Source, m sesnsp.Measure
 			continue
 		}
 		s.National[r.Month] += r.Value
-		s.ByState[r.Ent][r.Month] += r.Value
+		if r.Ent != 0 {
+			s.ByState[r.Ent][r.Month] += r.Value
+		}
 		if r.Sexo != "" {
 			s.BySexAge = append(s.BySexAge, r)
 		}

@@ -28,9 +28,15 @@ type latest struct {
 
 // loadLatest finds each source's last published month and analyses the 12
 // months to it.
-func (s *Server) loadLatest(ctx context.Context, m sesnsp.Measure, src sesnsp.Source) (*latest, *brief.Series, error) {
+// With national, the series holds national figures only (enough for a
+// national chart, and much cheaper to read).
+func (s *Server) loadLatest(ctx context.Context, m sesnsp.Measure, src sesnsp.Source, national bool) (*latest, *brief.Series, error) {
 	end := sesnsp.MakeYM(s.now().Year(), 12)
-	ser, err := brief.LoadSeries(ctx, s.store, src, m, seriesStart, end, "")
+	load := brief.LoadSeries
+	if national {
+		load = brief.LoadNationalSeries
+	}
+	ser, err := load(ctx, s.store, src, m, seriesStart, end, "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,7 +189,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
 	d := homeData{Measure: m, Measures: sesnsp.Measures, MapSource: string(mapSrc), MapMeasure: m.ID, MeasureName: measureName(l, m)}
 	var sers []*brief.Series
 	for _, src := range []sesnsp.Source{sesnsp.Carpetas, sesnsp.Victimas} {
-		lt, ser, err := s.loadLatest(r.Context(), m, src)
+		lt, ser, err := s.loadLatest(r.Context(), m, src, true)
 		if err != nil {
 			return nil, err
 		}
@@ -253,7 +259,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 	d := stateData{State: st}
 	var sers []*brief.Series
 	for _, src := range []sesnsp.Source{sesnsp.Carpetas, sesnsp.Victimas} {
-		lt, ser, err := s.loadLatest(r.Context(), m, src)
+		lt, ser, err := s.loadLatest(r.Context(), m, src, false)
 		if err != nil {
 			return nil, err
 		}
@@ -409,7 +415,7 @@ func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	lt, ser, err := s.loadLatest(r.Context(), m, src)
+	lt, ser, err := s.loadLatest(r.Context(), m, src, false)
 	if err != nil {
 		return nil, err
 	}
@@ -463,7 +469,7 @@ func (s *Server) analysis(w http.ResponseWriter, r *http.Request) (*view, error)
 	}
 	if f.From == "" && f.To == "" {
 		// Default: the newest year-to-date of the victims series.
-		lt, _, err := s.loadLatest(r.Context(), sesnsp.Measures[0], sesnsp.Victimas)
+		lt, _, err := s.loadLatest(r.Context(), sesnsp.Measures[0], sesnsp.Victimas, true)
 		if err != nil {
 			return nil, err
 		}
