@@ -46,19 +46,6 @@ func Same(a, b string) bool { return fold(a) == fold(b) }
 
 var monthNames = [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}
 
-// interner keeps one copy of each catalog string: a file repeats the same few
-// hundred strings millions of times.
-type interner map[string]string
-
-func (in interner) get(s string) string {
-	if v, ok := in[s]; ok {
-		return v
-	}
-	s = strings.Clone(s)
-	in[s] = s
-	return s
-}
-
 // Key is the form under which catalog strings are compared and stored for
 // lookup: lower case, no accents, trimmed.
 func Key(s string) string { return fold(s) }

@@ -78,15 +78,6 @@ func sourceParam(r *http.Request, def sesnsp.Source) (sesnsp.Source, error) {
 	}
 }
 
-// monthLabels lists months from..to as "YYYY-MM".
-func monthLabels(from, to sesnsp.YM) []string {
-	var out []string
-	for m := from; m <= to; m++ {
-		out = append(out, m.String())
-	}
-	return out
-}
-
 func seriesPoints(ser *brief.Series, from, to sesnsp.YM, state int) []chart.Point {
 	var pts []chart.Point
 	for m := from; m <= to; m++ {

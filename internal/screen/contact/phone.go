@@ -164,9 +164,8 @@ func (x *extractor) phoneRun(run []group) {
 		return
 	}
 	type seg struct {
-		j     int // last group, inclusive
-		nat   string
-		score int
+		j   int // last group, inclusive
+		nat string
 	}
 	n := len(run)
 	// Runs are short; the arrays keep the common case off the heap.

@@ -87,14 +87,6 @@ func (f *forest) union(a, b uint32, ids []string) bool {
 	return true
 }
 
-func (f *forest) clone() forest {
-	return forest{
-		parent: append([]uint32(nil), f.parent...),
-		size:   append([]uint32(nil), f.size...),
-		min:    append([]uint32(nil), f.min...),
-	}
-}
-
 // copyFrom overwrites f with g, reusing f's memory.
 func (f *forest) copyFrom(g *forest) {
 	f.parent = append(f.parent[:0], g.parent...)
