@@ -2,7 +2,8 @@
 // with Vigía, so that a fresh database is seeded with no network.
 //
 // Every file is byte for byte the copy in the public repository named in
-// sesnsp/SOURCES.md, sesnsp/rnid/SOURCES.md and conapo/SOURCES.md; only the
+// sesnsp/SOURCES.md, sesnsp/rnid/SOURCES.md, conapo/SOURCES.md and
+// inegi/SOURCES.md; only the
 // folder names (which carry the release) were added.
 package data
 
@@ -11,7 +12,7 @@ import (
 	"io/fs"
 )
 
-//go:embed sesnsp conapo
+//go:embed sesnsp conapo inegi
 var files embed.FS
 
 // FS returns the bundled files, rooted at this folder.
@@ -40,3 +41,7 @@ var Releases = []Release{
 
 // Population is the CONAPO 2023 table by entity × year × sex.
 const Population = "conapo/conapo_pob_ent_gender_1950_2070.csv"
+
+// Municipalities is INEGI's Marco Geoestadístico 2023 catalog of the 2,475
+// municipalities, which the hotline validates places against.
+const Municipalities = "inegi/cve_nom_municipios.csv"
