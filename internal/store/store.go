@@ -77,6 +77,8 @@ func Open(ctx context.Context, target string) (*Store, error) {
 		q.Add("_pragma", "busy_timeout(30000)")
 		q.Add("_pragma", "foreign_keys(1)")
 		q.Add("_pragma", "synchronous(NORMAL)")
+		// Deleted hotline data is overwritten, not left in free pages.
+		q.Add("_pragma", "secure_delete(1)")
 		q.Set("_txlock", "immediate")
 		db, err := sql.Open("sqlite", "file:"+target+"?"+q.Encode())
 		if err != nil {

@@ -1,0 +1,411 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigia-mx/vigia/internal/audit"
+)
+
+// The hotline's tables hold sealed blobs the store cannot read; it keeps them,
+// the few clear fields triage needs, and the audit chain. Every method that
+// touches case data takes the audit event and appends it in the same
+// transaction, so a change and its record land together or not at all.
+
+// ErrNotFound is returned for a row that does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// NewReport is a sealed report as the intake stores it.
+type NewReport struct {
+	Lookup         []byte
+	ReplyRecipient string
+	ReplyKey       []byte
+	Kind           string
+	State          int
+	Urgency        int
+	ReceivedOn     string // YYYY-MM-DD: the day, not the moment
+	Channel        string
+	Screen         string // JSON of flag ids and tier, no text
+	Sealed         []byte
+	Tokens         []Token
+}
+
+// Token is a blind index of an identifier in a report.
+type Token struct{ Kind, Value string }
+
+// Report is a stored report.
+type Report struct {
+	ID             int64
+	ReplyRecipient string
+	ReplyKey       []byte
+	Kind           string
+	State          int
+	Urgency        int
+	ReceivedOn     string
+	Channel        string
+	Screen         string
+	Sealed         []byte
+	Triage         string
+	CaseID         int64 // 0 if none
+	ClosedOn       string
+}
+
+const reportCols = `id, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, triage, COALESCE(case_id, 0), COALESCE(closed_on, '')`
+
+func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
+	var r Report
+	err := sc.Scan(&r.ID, &r.ReplyRecipient, &r.ReplyKey, &r.Kind, &r.State, &r.Urgency, &r.ReceivedOn, &r.Channel, &r.Screen, &r.Sealed, &r.Triage, &r.CaseID, &r.ClosedOn)
+	return r, err
+}
+
+// inTx runs fn in a transaction and appends ev to the audit chain in it.
+// ev.Object may contain "{id}", replaced by the id fn returns.
+func (s *Store) inTx(ctx context.Context, ev audit.Event, fn func(tx *sql.Tx) (int64, error)) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	id, err := fn(tx)
+	if err != nil {
+		return 0, err
+	}
+	ev.Object = strings.ReplaceAll(ev.Object, "{id}", strconv.FormatInt(id, 10))
+	if err := s.appendAudit(ctx, tx, ev); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: commit: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev audit.Event) error {
+	if s.d.name == "postgres" {
+		// The chain needs one writer at a time.
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE audit_log IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("store: lock audit log: %w", err)
+		}
+	}
+	var prev *audit.Entry
+	var p audit.Entry
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&p.Seq, &p.Hash)
+	switch {
+	case err == nil:
+		prev = &p
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: reading the audit head: %w", err)
+	}
+	e := audit.Next(prev, time.Now().UTC().Format(time.RFC3339Nano), ev)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, object, detail, prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.Seq, e.At, e.Actor, e.Action, e.Object, e.Detail, e.Prev, e.Hash); err != nil {
+		return fmt.Errorf("store: appending to the audit log: %w", err)
+	}
+	return nil
+}
+
+// Audit records an event on its own (a read, a login).
+func (s *Store) Audit(ctx context.Context, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(*sql.Tx) (int64, error) { return 0, nil })
+	return err
+}
+
+// AuditLog calls fn for every entry in order.
+func (s *Store) AuditLog(ctx context.Context, fn func(audit.Entry) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor, action, object, detail, prev, hash FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("store: reading the audit log: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e audit.Entry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Object, &e.Detail, &e.Prev, &e.Hash); err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// insertID runs an INSERT and returns the new row's id.
+func (s *Store) insertID(ctx context.Context, tx *sql.Tx, q string, args ...any) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, q+` RETURNING id`, args...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// CreateReport stores a sealed report and its tokens.
+func (s *Store) CreateReport(ctx context.Context, r NewReport, ev audit.Event) (int64, error) {
+	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		id, err := s.insertID(ctx, tx, `INSERT INTO reports (receipt_lookup, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			r.Lookup, r.ReplyRecipient, r.ReplyKey, r.Kind, r.State, r.Urgency, r.ReceivedOn, r.Channel, r.Screen, r.Sealed)
+		if err != nil {
+			return 0, fmt.Errorf("store: saving a report: %w", err)
+		}
+		for _, t := range r.Tokens {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO report_tokens (report_id, kind, token) VALUES ($1, $2, $3)`, id, t.Kind, t.Value); err != nil {
+				return 0, fmt.Errorf("store: saving a report's tokens: %w", err)
+			}
+		}
+		return id, nil
+	})
+}
+
+// ReportByLookup finds a report by its receipt's lookup value.
+func (s *Store) ReportByLookup(ctx context.Context, lookup []byte) (Report, error) {
+	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Report{}, ErrNotFound
+	}
+	return r, err
+}
+
+// ReportByID returns a report.
+func (s *Store) ReportByID(ctx context.Context, id int64) (Report, error) {
+	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Report{}, ErrNotFound
+	}
+	return r, err
+}
+
+// QueueFilter selects reports for triage.
+type QueueFilter struct {
+	Triage string // "pendiente" by default
+	CaseID int64  // reports of one case
+	Limit  int
+}
+
+// Reports lists reports, most urgent first.
+func (s *Store) Reports(ctx context.Context, f QueueFilter) ([]Report, error) {
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	var rows *sql.Rows
+	var err error
+	if f.CaseID != 0 {
+		rows, err = s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE case_id = $1 ORDER BY id LIMIT $2`, f.CaseID, f.Limit)
+	} else {
+		if f.Triage == "" {
+			f.Triage = "pendiente"
+		}
+		rows, err = s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE triage = $1 ORDER BY urgency DESC, id LIMIT $2`, f.Triage, f.Limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: listing reports: %w", err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Message is one message on a report's receipt channel.
+type Message struct {
+	ID        int64
+	ReportID  int64
+	Direction string // "reporter" or "staff"
+	AuthorID  int64
+	At        string
+	Sealed    []byte
+}
+
+// AddMessage stores a sealed message on a report.
+func (s *Store) AddMessage(ctx context.Context, m Message, ev audit.Event) (int64, error) {
+	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		var author any
+		if m.AuthorID != 0 {
+			author = m.AuthorID
+		}
+		id, err := s.insertID(ctx, tx, `INSERT INTO messages (report_id, direction, author_id, at, sealed) VALUES ($1, $2, $3, $4, $5)`, m.ReportID, m.Direction, author, m.At, m.Sealed)
+		if err != nil {
+			return 0, fmt.Errorf("store: saving a message: %w", err)
+		}
+		return id, nil
+	})
+}
+
+// Messages lists a report's messages, oldest first.
+func (s *Store) Messages(ctx context.Context, reportID int64) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, report_id, direction, COALESCE(author_id, 0), at, sealed FROM messages WHERE report_id = $1 ORDER BY id`, reportID)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing messages: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.ID, &m.ReportID, &m.Direction, &m.AuthorID, &m.At, &m.Sealed); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Staff is a console account.
+type Staff struct {
+	ID           int64
+	Username     string
+	Password     string // Argon2id PHC string
+	TOTPSealed   []byte
+	TOTPLastStep int64
+	Role         string
+	Team         string
+	Active       bool
+	Failures     int
+	LastFailure  time.Time
+}
+
+const staffCols = `id, username, password, totp_sealed, totp_last_step, role, team, active, failures, COALESCE(last_failure, '')`
+
+func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
+	var u Staff
+	var active int
+	var last string
+	err := sc.Scan(&u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &active, &u.Failures, &last)
+	u.Active = active == 1
+	if last != "" {
+		u.LastFailure, _ = time.Parse(time.RFC3339Nano, last)
+	}
+	return u, err
+}
+
+// CreateStaff adds an account.
+func (s *Store) CreateStaff(ctx context.Context, u Staff, ev audit.Event) (int64, error) {
+	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		id, err := s.insertID(ctx, tx, `INSERT INTO staff (username, password, totp_sealed, role, team, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			u.Username, u.Password, u.TOTPSealed, u.Role, u.Team, now())
+		if err != nil {
+			return 0, fmt.Errorf("store: adding account %q: %w", u.Username, err)
+		}
+		return id, nil
+	})
+}
+
+// StaffByUsername finds an account.
+func (s *Store) StaffByUsername(ctx context.Context, name string) (Staff, error) {
+	u, err := scanStaff(s.db.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE username = $1`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Staff{}, ErrNotFound
+	}
+	return u, err
+}
+
+// StaffByID finds an account.
+func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
+	u, err := scanStaff(s.db.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Staff{}, ErrNotFound
+	}
+	return u, err
+}
+
+// StaffList lists accounts.
+func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+staffCols+` FROM staff ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []Staff
+	for rows.Next() {
+		u, err := scanStaff(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// LoginFailed counts a failed login.
+func (s *Store) LoginFailed(ctx context.Context, id int64, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		_, err := tx.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2`, now(), id)
+		return id, err
+	})
+	return err
+}
+
+// LoginSucceeded resets failures, records the TOTP step used (so the code
+// cannot be replayed) and opens a session.
+func (s *Store) LoginSucceeded(ctx context.Context, id, step int64, tokenHash []byte, csrf string, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET failures = 0, last_failure = NULL, totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, id)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return 0, errors.New("store: this one-time code was already used")
+		}
+		t := now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`, tokenHash, id, csrf, t); err != nil {
+			return 0, fmt.Errorf("store: opening a session: %w", err)
+		}
+		return id, nil
+	})
+	return err
+}
+
+// Session is a signed-in account.
+type Session struct {
+	Staff    Staff
+	CSRF     string
+	Created  time.Time
+	LastSeen time.Time
+}
+
+// SessionByHash finds a live session and its account.
+func (s *Store) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
+	var ss Session
+	var created, seen string
+	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
+	var u Staff
+	var active int
+	var last string
+	err := row.Scan(&ss.CSRF, &created, &seen, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &active, &u.Failures, &last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Session{}, ErrNotFound
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("store: reading a session: %w", err)
+	}
+	u.Active = active == 1
+	ss.Staff = u
+	ss.Created, _ = time.Parse(time.RFC3339Nano, created)
+	ss.LastSeen, _ = time.Parse(time.RFC3339Nano, seen)
+	return ss, nil
+}
+
+// TouchSession records activity on a session.
+func (s *Store) TouchSession(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, now(), hash)
+	return err
+}
+
+// EndSession signs a session out.
+func (s *Store) EndSession(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+	return err
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// Now is the store's timestamp format, for callers that build rows.
+func Now() string { return now() }
