@@ -289,7 +289,9 @@ func (r *Report) Validate(geo *Geography) error {
 			add(f+".groups", "hotline.err.choice")
 		}
 	}
-	r.Victims = slices.DeleteFunc(r.Victims, func(v Victim) bool { return v.AgeBand == "" && v.Sex == "" && v.Nationality == "" && len(v.Groups) == 0 })
+	r.Victims = slices.DeleteFunc(r.Victims, func(v Victim) bool {
+		return v.AgeBand == "" && v.Sex == "" && v.Nationality == "" && len(v.Groups) == 0
+	})
 	if r.Contact.Method == "" {
 		r.Contact.Method = "ninguno"
 	}
