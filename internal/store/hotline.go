@@ -267,18 +267,19 @@ type Staff struct {
 	TOTPLastStep int64
 	Role         string
 	Team         string
+	Scope        string // own, team or all
 	Active       bool
 	Failures     int
 	LastFailure  time.Time
 }
 
-const staffCols = `id, username, password, totp_sealed, totp_last_step, role, team, active, failures, COALESCE(last_failure, '')`
+const staffCols = `id, username, password, totp_sealed, totp_last_step, role, team, scope, active, failures, COALESCE(last_failure, '')`
 
 func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
 	var u Staff
 	var active int
 	var last string
-	err := sc.Scan(&u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &active, &u.Failures, &last)
+	err := sc.Scan(&u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &active, &u.Failures, &last)
 	u.Active = active == 1
 	if last != "" {
 		u.LastFailure, _ = time.Parse(time.RFC3339Nano, last)
@@ -289,8 +290,8 @@ func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
 // CreateStaff adds an account.
 func (s *Store) CreateStaff(ctx context.Context, u Staff, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		id, err := s.insertID(ctx, tx, `INSERT INTO staff (username, password, totp_sealed, role, team, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			u.Username, u.Password, u.TOTPSealed, u.Role, u.Team, now())
+		id, err := s.insertID(ctx, tx, `INSERT INTO staff (username, password, totp_sealed, role, team, scope, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			u.Username, u.Password, u.TOTPSealed, u.Role, u.Team, u.Scope, now())
 		if err != nil {
 			return 0, fmt.Errorf("store: adding account %q: %w", u.Username, err)
 		}
@@ -375,11 +376,11 @@ type Session struct {
 func (s *Store) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
 	var ss Session
 	var created, seen string
-	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
+	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.scope, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
 	var u Staff
 	var active int
 	var last string
-	err := row.Scan(&ss.CSRF, &created, &seen, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &active, &u.Failures, &last)
+	err := row.Scan(&ss.CSRF, &created, &seen, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &active, &u.Failures, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	}
@@ -409,3 +410,37 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // Now is the store's timestamp format, for callers that build rows.
 func Now() string { return now() }
+
+// SetStaff changes an account's role, team, scope or active flag, and
+// signs it out everywhere so that the change takes effect at once.
+func (s *Store) SetStaff(ctx context.Context, u Staff, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET role = $1, team = $2, scope = $3, active = $4 WHERE id = $5`, u.Role, u.Team, u.Scope, boolInt(u.Active), u.ID)
+		if err != nil {
+			return 0, fmt.Errorf("store: updating account %d: %w", u.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return 0, ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE staff_id = $1`, u.ID)
+		return u.ID, err
+	})
+	return err
+}
+
+// BreakGlass grants an account access to a case until a time.
+func (s *Store) BreakGlass(ctx context.Context, staffID, caseID int64, until time.Time, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		_, err := tx.ExecContext(ctx, `INSERT INTO break_glass (staff_id, case_id, until) VALUES ($1, $2, $3)`, staffID, caseID, until.UTC().Format(time.RFC3339Nano))
+		return caseID, err
+	})
+	return err
+}
+
+// HasBreakGlass reports whether an account holds unexpired break-glass
+// access to a case.
+func (s *Store) HasBreakGlass(ctx context.Context, staffID, caseID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM break_glass WHERE staff_id = $1 AND case_id = $2 AND until > $3`, staffID, caseID, now()).Scan(&n)
+	return n > 0, err
+}

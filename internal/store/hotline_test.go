@@ -62,14 +62,14 @@ func testReportCaseFlow(t *testing.T, st *store.Store) {
 	if _, err := st.ReportByLookup(ctx, []byte("nope")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown lookup: %v", err)
 	}
-	uid, err := st.CreateStaff(ctx, store.Staff{Username: "ana", Password: "x", TOTPSealed: []byte("s"), Role: "operador", Team: "norte"}, ev("staff.create"))
+	uid, err := st.CreateStaff(ctx, store.Staff{Username: "ana", Password: "x", TOTPSealed: []byte("s"), Role: "operador", Team: "norte", Scope: "own"}, ev("staff.create"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateStaff(ctx, store.Staff{Username: "ana", Password: "x", TOTPSealed: []byte("s"), Role: "operador", Team: "norte"}, ev("staff.create")); err == nil {
+	if _, err := st.CreateStaff(ctx, store.Staff{Username: "ana", Password: "x", TOTPSealed: []byte("s"), Role: "operador", Team: "norte", Scope: "own"}, ev("staff.create")); err == nil {
 		t.Fatal("duplicate username accepted")
 	}
-	if _, err := st.CreateStaff(ctx, store.Staff{Username: "x", Password: "x", TOTPSealed: []byte("s"), Role: "root", Team: "norte"}, ev("staff.create")); err == nil {
+	if _, err := st.CreateStaff(ctx, store.Staff{Username: "x", Password: "x", TOTPSealed: []byte("s"), Role: "root", Team: "norte", Scope: "own"}, ev("staff.create")); err == nil {
 		t.Fatal("unknown role accepted")
 	}
 	// One-time codes cannot be replayed: the same step twice fails.

@@ -10,6 +10,7 @@ CREATE TABLE staff (
     totp_last_step INTEGER NOT NULL DEFAULT 0,
     role           TEXT    NOT NULL CHECK (role IN ('operador', 'supervisor', 'analista', 'administrador')),
     team           TEXT    NOT NULL,
+    scope          TEXT    NOT NULL CHECK (scope IN ('own', 'team', 'all')),
     active         INTEGER NOT NULL DEFAULT 1,
     failures       INTEGER NOT NULL DEFAULT 0,
     last_failure   TEXT,
@@ -154,3 +155,12 @@ CREATE TABLE audit_log (
     prev   TEXT    NOT NULL,
     hash   TEXT    NOT NULL
 ) STRICT;
+
+-- Break-glass access: a person reads a case outside their scope, with a
+-- reason (sealed in a case note) and supervisors notified; it expires.
+CREATE TABLE break_glass (
+    staff_id INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+    case_id  INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    until    TEXT    NOT NULL
+) STRICT;
+CREATE INDEX break_glass_staff ON break_glass (staff_id, case_id);
