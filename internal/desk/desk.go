@@ -1,0 +1,332 @@
+// Package desk is the hotline at work: it takes reports from the public and
+// lets staff triage them into cases, over the store and the keys. Every rule
+// that keeps people safe is enforced here, not in the web layer: what each
+// role and scope may see, the consent gate on referrals, supervisor approval
+// to close, sealing of every free-text field, the audit record of every read
+// and write, and the lockouts that stop guessing of passwords and receipts.
+//
+// The web server turns forms into calls on a Desk; the Desk never sees HTTP.
+package desk
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vigia-mx/vigia/internal/audit"
+	"github.com/vigia-mx/vigia/internal/hotline"
+	"github.com/vigia-mx/vigia/internal/screen"
+	"github.com/vigia-mx/vigia/internal/screen/normalize"
+	"github.com/vigia-mx/vigia/internal/seal"
+	"github.com/vigia-mx/vigia/internal/staff"
+	"github.com/vigia-mx/vigia/internal/store"
+)
+
+// Errors callers map to responses.
+var (
+	ErrUnknownReceipt = errors.New("desk: unknown receipt")
+	ErrLogin          = errors.New("desk: wrong user, password or code")
+	ErrLocked         = errors.New("desk: too many failed attempts; try again later")
+	ErrSession        = errors.New("desk: not signed in or the session expired")
+	ErrForbidden      = errors.New("desk: not allowed")
+	ErrNotFound       = errors.New("desk: not found")
+	ErrNoConsent      = errors.New("desk: a referral needs the person's recorded consent, or a supervisor's override with a reason")
+	ErrState          = errors.New("desk: not possible in the case's current state")
+	ErrIntakeOnly     = errors.New("desk: this process holds only the public key (intake role)")
+)
+
+// InputError is a bad value in a staff form, named by field.
+type InputError struct{ Field, Reason string }
+
+func (e *InputError) Error() string { return "desk: field " + e.Field + ": " + e.Reason }
+
+// Config builds a Desk.
+type Config struct {
+	Store    *store.Store
+	Keys     *seal.Keys
+	Geo      *hotline.Geography
+	Screener *screen.Screener
+	// Retention is how long closed reports and cases are kept.
+	Retention time.Duration
+	Lockout   staff.Lockout
+	Sessions  staff.SessionPolicy
+	// BreakGlass is how long break-glass access lasts.
+	BreakGlass time.Duration
+	Now        func() time.Time
+}
+
+// Desk is the hotline.
+type Desk struct {
+	st       *store.Store
+	keys     *seal.Keys
+	geo      *hotline.Geography
+	screener *screen.Screener
+	cfg      Config
+	now      func() time.Time
+}
+
+// DefaultRetention keeps closed reports and cases two years.
+const DefaultRetention = 2 * 365 * 24 * time.Hour
+
+// New returns a Desk.
+func New(cfg Config) *Desk {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Retention == 0 {
+		cfg.Retention = DefaultRetention
+	}
+	if cfg.Lockout.Threshold == 0 {
+		cfg.Lockout = staff.DefaultLockout
+	}
+	if cfg.Sessions.Idle == 0 {
+		cfg.Sessions = staff.DefaultSessions
+	}
+	if cfg.BreakGlass == 0 {
+		cfg.BreakGlass = time.Hour
+	}
+	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now}
+}
+
+// Geo is the municipal catalog.
+func (d *Desk) Geo() *hotline.Geography { return d.geo }
+
+// CanRead reports whether this process can read sealed data (console role).
+func (d *Desk) CanRead() bool { return d.keys.CanOpen() }
+
+// sealedReport is what is sealed of a report: all of it, plus the
+// screening of its job offer.
+type sealedReport struct {
+	Report hotline.Report `json:"report"`
+	Screen *screen.Result `json:"screen,omitempty"`
+}
+
+// screenSummary is what of the screening is kept in the clear: the tier and
+// flag ids, which help triage and reveal nothing about anyone.
+type screenSummary struct {
+	Tier  string   `json:"tier,omitempty"`
+	Risk  float64  `json:"risk,omitempty"`
+	Flags []string `json:"flags,omitempty"`
+}
+
+// Submit validates, screens, seals and stores a report and returns its
+// receipt, which is shown once and never stored.
+func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
+	if err := r.Validate(d.geo); err != nil {
+		return "", err
+	}
+	if r.Channel == "" {
+		r.Channel = "web"
+	}
+	sr := sealedReport{Report: *r}
+	var sum screenSummary
+	var tokens []store.Token
+	seen := map[string]bool{}
+	addToken := func(kind, v string) {
+		if v != "" && !seen[kind+v] {
+			seen[kind+v] = true
+			tokens = append(tokens, store.Token{Kind: kind, Value: v})
+		}
+	}
+	if r.Offer != "" && d.screener != nil {
+		res := d.screener.Screen(r.Offer)
+		sr.Screen = &res
+		sum.Tier, sum.Risk = res.Tier, res.Risk
+		for _, f := range res.Flags {
+			sum.Flags = append(sum.Flags, f.ID)
+		}
+		for _, id := range res.Identifiers {
+			addToken(id.Kind, id.Token)
+		}
+		addToken("plantilla", d.templateToken(res.Folded))
+	}
+	if r.Contact.Value != "" && d.screener != nil {
+		for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {
+			addToken(id.Kind, id.Token)
+		}
+	}
+	plain, err := json.Marshal(sr)
+	if err != nil {
+		return "", err
+	}
+	sealed, err := d.keys.Seal(plain)
+	if err != nil {
+		return "", err
+	}
+	screenJSON, _ := json.Marshal(sum)
+	for attempt := 0; ; attempt++ {
+		receipt, err := seal.NewReceipt()
+		if err != nil {
+			return "", err
+		}
+		rc := d.keys.DeriveReceipt(receipt)
+		rk, err := rc.NewReplyKey()
+		if err != nil {
+			return "", err
+		}
+		_, err = d.st.CreateReport(ctx, store.NewReport{
+			Lookup: rc.Lookup, ReplyRecipient: rk.Recipient, ReplyKey: rk.Wrapped,
+			Kind: string(r.Kind), State: r.State, Urgency: hotline.Urgency(r.Kind, r.Urgent),
+			ReceivedOn: d.now().UTC().Format("2006-01-02"), Channel: r.Channel, Screen: string(screenJSON), Sealed: sealed, Tokens: tokens,
+		}, audit.Event{Actor: "intake", Action: "report.create", Object: "report:{id}", Detail: "kind=" + string(r.Kind) + " channel=" + safeWord(r.Channel)})
+		if err == nil {
+			return receipt, nil
+		}
+		// A receipt collision (1 in 10^16 per pair) fails the unique index;
+		// a new receipt settles it. Anything else is an error.
+		if attempt >= 2 {
+			return "", fmt.Errorf("desk: storing a report: %w", err)
+		}
+	}
+}
+
+// templateToken keys the folded offer text with its digits removed, so that
+// one template posted with different phone numbers links reports.
+func (d *Desk) templateToken(folded string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(folded) {
+		w = strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return -1
+			}
+			return r
+		}, w)
+		if w != "" {
+			b.WriteString(w)
+			b.WriteByte(' ')
+		}
+	}
+	if b.Len() < 40 {
+		return ""
+	}
+	m := hmac.New(sha256.New, []byte(d.keys.Index("plantilla", "key")))
+	m.Write([]byte(b.String()))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// safeWord keeps a value for the audit log only if it is a plain word.
+func safeWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return "otro"
+		}
+	}
+	return s
+}
+
+// Followup is what a reporter sees with the receipt: where the report
+// stands and the replies addressed to them. It never shows the report's
+// contents: a receipt found by someone else must not reveal what was said.
+type Followup struct {
+	Status     string  `json:"status"` // recibido, en_atencion, cerrado
+	Kind       string  `json:"kind"`
+	ReceivedOn string  `json:"received_on"`
+	Replies    []Reply `json:"replies"`
+	Added      int     `json:"added"` // how many times the reporter added information
+}
+
+// Reply is a staff message to the reporter.
+type Reply struct {
+	At   string `json:"at"`
+	Text string `json:"text"`
+}
+
+type sealedText struct {
+	Text string `json:"text"`
+}
+
+// Follow opens a report by its receipt.
+func (d *Desk) Follow(ctx context.Context, receipt string) (Followup, error) {
+	r, rc, err := d.byReceipt(ctx, receipt)
+	if err != nil {
+		return Followup{}, err
+	}
+	f := Followup{Kind: r.Kind, ReceivedOn: r.ReceivedOn, Replies: []Reply{}, Status: "recibido"}
+	switch {
+	case r.ClosedOn != "":
+		f.Status = "cerrado"
+	case r.Triage == "en_caso":
+		f.Status = "en_atencion"
+	}
+	msgs, err := d.st.Messages(ctx, r.ID)
+	if err != nil {
+		return Followup{}, err
+	}
+	for _, m := range msgs {
+		if m.Direction == "reporter" {
+			f.Added++
+			continue
+		}
+		b, err := rc.OpenReply(r.ReplyKey, m.Sealed)
+		if err != nil {
+			return Followup{}, fmt.Errorf("desk: opening a reply: %w", err)
+		}
+		var st sealedText
+		if err := json.Unmarshal(b, &st); err != nil {
+			return Followup{}, err
+		}
+		f.Replies = append(f.Replies, Reply{At: m.At[:min(len(m.At), 10)], Text: st.Text})
+	}
+	if err := d.st.Audit(ctx, audit.Event{Actor: "reporter", Action: "report.follow", Object: fmt.Sprintf("report:%d", r.ID)}); err != nil {
+		return Followup{}, err
+	}
+	return f, nil
+}
+
+// byReceipt derives the receipt and finds its report. An unknown receipt
+// costs the same slow hash as a known one, and the dummy unwrap below keeps
+// the two paths alike, so that timing does not tell them apart.
+func (d *Desk) byReceipt(ctx context.Context, receipt string) (store.Report, seal.Receipt, error) {
+	norm, ok := seal.NormalizeReceipt(receipt)
+	if !ok {
+		norm = strings.Repeat("0", seal.ReceiptDigits+1) // still pay the hash
+	}
+	rc := d.keys.DeriveReceipt(norm)
+	r, err := d.st.ReportByLookup(ctx, rc.Lookup)
+	if errors.Is(err, store.ErrNotFound) || !ok {
+		_, _ = rc.OpenReply(dummyWrapped, nil)
+		return store.Report{}, rc, ErrUnknownReceipt
+	}
+	return r, rc, err
+}
+
+var dummyWrapped = make([]byte, 120)
+
+// MaxAddition is the longest text a reporter may add at once.
+const MaxAddition = hotline.MaxDescription
+
+// AddInfo adds information to a report through its receipt. It is sealed to
+// the hotline only.
+func (d *Desk) AddInfo(ctx context.Context, receipt, text string) error {
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > MaxAddition || !utf8.ValidString(text) {
+		return hotline.Errors{{Field: "text", Key: "hotline.err.required"}}
+	}
+	r, _, err := d.byReceipt(ctx, receipt)
+	if err != nil {
+		return err
+	}
+	b, _ := json.Marshal(sealedText{Text: text})
+	sealed, err := d.keys.Seal(b)
+	if err != nil {
+		return err
+	}
+	_, err = d.st.AddMessage(ctx, store.Message{ReportID: r.ID, Direction: "reporter", At: store.Now(), Sealed: sealed},
+		audit.Event{Actor: "reporter", Action: "report.add", Object: fmt.Sprintf("report:%d", r.ID)})
+	if err == nil && r.Triage == "descartado" {
+		// New information on a discarded report deserves a second look.
+		err = d.st.Audit(ctx, audit.Event{Actor: "reporter", Action: "report.add_after_discard", Object: fmt.Sprintf("report:%d", r.ID)})
+	}
+	return err
+}
+
+// normalizeForMatch is exported for templates of similar text; kept here
+// so that the desk and the screener fold text the same way.
+func normalizeForMatch(s string) string { return normalize.New(s).Folded }
