@@ -40,18 +40,26 @@ func exitCode(err error) int {
 const usage = `vigia: an observatory of human-trafficking figures in Mexico
 
 Usage:
-  vigia serve  [--db DB] [--addr 127.0.0.1:8080]   the web observatory (env VIGIA_ADDR)
+  vigia serve  [--db DB] [--addr 127.0.0.1:8080] [--role all|intake|console|observatory]
+               the observatory, the hotline's public intake and its staff console (env VIGIA_ADDR)
   vigia import [--db DB] [--vintage V] FILE...   import SESNSP releases (.csv, .zip, .gz, .bz2)
   vigia brief  [--db DB] --from YYYY-MM --to YYYY-MM [--states A,B] [--vintage V]
                [--measure trata|comparable|trafico-menores] [--format text|markdown|json] [--lang es|en]
   vigia screen [--out F] [--clusters F] [--strict] [--save] FILE|-   screen job ads (JSONL or CSV: id,text[,posted_at,city,url])
   vigia ads --contact "55 1234 5678" | --token T   screened ads (saved with --save) that gave a contact
+  vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]
+               create a console account (password on standard input; prints the TOTP secret)
+  vigia audit verify [--db DB]                  check the hotline's hash-chained audit log
+  vigia retention [--db DB] [--retention 17520h]  delete closed reports and cases past retention
   vigia releases [--db DB]                      list the releases held
   vigia revisions [--db DB] --source S --from-vintage A --to-vintage B [--from M --to M]
 
 DB is a SQLite file (default ./vigia.db) or a postgres:// URL; without --db,
 VIGIA_DATABASE_URL is read. A new database is seeded with the bundled releases.
 `
+
+// stdin is where commands read secrets typed by a person; tests replace it.
+var stdin io.Reader = os.Stdin
 
 // run is main without the process: tests call it with their own arguments,
 // environment and output.
@@ -60,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return usageError{errors.New("no command given")}
 	}
-	env := &environment{getenv: getenv, stdout: stdout, stderr: stderr}
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
 	env.log = newLogger(getenv, stderr)
 	switch args[0] {
 	case "import":
@@ -77,6 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdReleases(ctx, env, args[1:])
 	case "revisions":
 		return cmdRevisions(ctx, env, args[1:])
+	case "staff":
+		return cmdStaff(ctx, env, args[1:])
+	case "audit":
+		return cmdAudit(ctx, env, args[1:])
+	case "retention":
+		return cmdRetention(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -88,6 +102,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 type environment struct {
 	getenv func(string) string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger

@@ -123,7 +123,7 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	cfg := similar.DefaultConfig()
 	// Ads that warn about trafficking print the hotline; it must never
 	// join them into one network.
-	for _, h := range append([]string{hotline}, hubs...) {
+	for _, h := range append([]string{nationalLine}, hubs...) {
 		res := sc.Screen(h)
 		if len(res.Identifiers) == 0 {
 			return usageError{fmt.Errorf("--hub %q: no phone, link, e-mail or handle recognised", h)}
@@ -355,8 +355,8 @@ func storedClusters(batch string, cl []similar.Cluster) []store.AdCluster {
 	return out
 }
 
-// hotline is the Línea Nacional contra la Trata de Personas.
-const hotline = "800 5533 000"
+// nationalLine is the Línea Nacional contra la Trata de Personas.
+const nationalLine = "800 5533 000"
 
 // multiFlag collects a repeated flag.
 type multiFlag []string

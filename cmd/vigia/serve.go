@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/ingest"
 	"github.com/vigia-mx/vigia/internal/screen"
 	"github.com/vigia-mx/vigia/internal/web"
@@ -24,6 +25,15 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	addr := fs.String("addr", defAddr, "listen address (env VIGIA_ADDR)")
 	keyFile := fs.String("key-file", env.getenv("VIGIA_SCREEN_KEY_FILE"), "HMAC key for contact tokens (created if missing; env VIGIA_SCREEN_KEY_FILE)")
+	defRole := env.getenv("VIGIA_ROLE")
+	if defRole == "" {
+		defRole = "all"
+	}
+	role := fs.String("role", defRole, "all, intake (public form and reports API, public key only), console (staff only) or observatory (no hotline) (env VIGIA_ROLE)")
+	hf := addHotlineFlags(fs, env)
+	reportRate := fs.Int("report-rate", 5, "reports one client may send per minute")
+	k := fs.Int("k", 10, "smallest count published in hotline statistics")
+	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure (behind TLS; env VIGIA_SECURE_COOKIES=1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -44,12 +54,27 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	handler := web.New(st, pop, sc, env.log)
+	switch *role {
+	case "all", "intake", "console":
+		d, err := openDesk(env, st, *db, hf, sc, *role == "intake")
+		if err != nil {
+			return err
+		}
+		handler.EnableHotline(web.Hotline{Desk: d, Intake: *role != "console", Console: *role != "intake", PerMinute: *reportRate, K: *k, SecureCookies: *secure})
+		if *role != "intake" {
+			go retentionLoop(ctx, env, d)
+		}
+	case "observatory":
+	default:
+		return usageError{fmt.Errorf("serve: --role must be all, intake, console or observatory, not %q", *role)}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: listen on %s: %w", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           web.New(st, pop, sc, env.log),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -76,4 +101,20 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// retentionLoop deletes expired hotline data at start and then daily.
+func retentionLoop(ctx context.Context, env *environment, d *desk.Desk) {
+	for {
+		if r, c, err := d.Retention(ctx); err != nil {
+			env.log.Error("retention", "err", err)
+		} else if r+c > 0 {
+			env.log.Info("retention", "reports_deleted", r, "cases_deleted", c)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/screen"
-	"github.com/vigia-mx/vigia/internal/screen/normalize"
 	"github.com/vigia-mx/vigia/internal/seal"
 	"github.com/vigia-mx/vigia/internal/staff"
 	"github.com/vigia-mx/vigia/internal/store"
@@ -327,6 +326,9 @@ func (d *Desk) AddInfo(ctx context.Context, receipt, text string) error {
 	return err
 }
 
-// normalizeForMatch is exported for templates of similar text; kept here
-// so that the desk and the screener fold text the same way.
-func normalizeForMatch(s string) string { return normalize.New(s).Folded }
+func unmarshal(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("desk: reading sealed data: %w", err)
+	}
+	return nil
+}

@@ -38,6 +38,8 @@ type page struct {
 	Query   url.Values
 	Data    any
 	Nav     []navItem
+	// Hotline pages carry the quick-exit button.
+	Hotline bool
 }
 
 type navItem struct {
@@ -46,13 +48,15 @@ type navItem struct {
 }
 
 // pageNames lists every page template; each is parsed with layout.html.
-var pageNames = []string{"home", "state", "states", "analysis", "data", "method", "error", "check"}
+var pageNames = []string{"home", "state", "states", "analysis", "data", "method", "error", "check",
+	"report", "receipt", "follow", "hotline_stats",
+	"console_login", "console_home", "console_report", "console_case", "console_staff", "console_error", "console_breakglass"}
 
 var templates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t := template.New("layout.html").Funcs(funcs)
-		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/console_parts.html", "templates/"+name+".html"))
 		out[name] = t
 	}
 	return out
@@ -120,6 +124,16 @@ var funcs = template.FuncMap{
 	"pct100": func(x float64) float64 { return x * 100 },
 	"list":   func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
 	"round":  func(x float64) int64 { return int64(math.Round(x)) },
+	"day":      func(s string) string { return s[:min(len(s), 10)] },
+	"minute":   func(s string) string { return strings.Replace(s[:min(len(s), 16)], "T", " ", 1) },
+	"objectID": func(s string) string { return s[strings.IndexByte(s, ':')+1:] },
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
 }
 
 func monthName(l locale.Lang, s string) string {
@@ -224,9 +238,17 @@ func (s *Server) render(r *http.Request, lang locale.Lang, v *view) ([]byte, err
 	}
 	p := page{Lang: lang, Title: v.Title, Path: r.URL.Path, Query: r.URL.Query(), Data: v.Data,
 		AltLang: withLang(r.URL.Path, r.URL.Query(), other)}
-	for _, n := range []navItem{{"/", "nav.home", false}, {"/estados", "nav.states", false}, {"/analisis", "nav.analysis", false},
-		{"/datos", "nav.data", false}, {"/metodologia", "nav.method", false}, {"/oferta", "nav.check", false}} {
-		n.Current = r.URL.Path == n.Href || (n.Href != "/" && strings.HasPrefix(r.URL.Path, n.Href))
+	nav := []navItem{{"/", "nav.home", false}, {"/estados", "nav.states", false}, {"/analisis", "nav.analysis", false},
+		{"/datos", "nav.data", false}, {"/metodologia", "nav.method", false}, {"/oferta", "nav.check", false}}
+	if s.hot != nil && s.hot.Intake {
+		nav = append(nav, navItem{"/reportar", "nav.report", false})
+	}
+	if strings.HasPrefix(r.URL.Path, "/consola") {
+		nav = []navItem{{"/consola", "nav.console", false}}
+	}
+	p.Hotline = s.hot != nil && (strings.HasPrefix(r.URL.Path, "/reportar") || strings.HasPrefix(r.URL.Path, "/seguimiento") || r.URL.Path == "/oferta")
+	for _, n := range nav {
+		n.Current = r.URL.Path == n.Href || (n.Href != "/" && n.Href != "/consola" && strings.HasPrefix(r.URL.Path, n.Href))
 		p.Nav = append(p.Nav, n)
 	}
 	var buf bytes.Buffer

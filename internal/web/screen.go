@@ -40,6 +40,7 @@ type limiter struct {
 	key     []byte
 	buckets map[string]*bucket
 	now     func() time.Time
+	rate    float64
 }
 
 type bucket struct {
@@ -47,8 +48,11 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimiter(now func() time.Time) *limiter {
-	return &limiter{buckets: map[string]*bucket{}, now: now}
+func newLimiter(now func() time.Time) *limiter { return newLimiterRate(now, ratePerMinute) }
+
+// newLimiterRate is a limiter allowing perMinute requests a minute.
+func newLimiterRate(now func() time.Time, perMinute float64) *limiter {
+	return &limiter{buckets: map[string]*bucket{}, now: now, rate: perMinute}
 }
 
 // allow takes n tokens for the client of r.
@@ -74,10 +78,10 @@ func (l *limiter) allow(r *http.Request, n int) bool {
 		l.buckets = map[string]*bucket{}
 	}
 	if !ok {
-		b = &bucket{tokens: ratePerMinute, last: now}
+		b = &bucket{tokens: l.rate, last: now}
 		l.buckets[k] = b
 	}
-	b.tokens = min(ratePerMinute, b.tokens+now.Sub(b.last).Minutes()*ratePerMinute)
+	b.tokens = min(l.rate, b.tokens+now.Sub(b.last).Minutes()*l.rate)
 	b.last = now
 	if b.tokens < float64(n) {
 		return false

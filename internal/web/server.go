@@ -32,6 +32,12 @@ type Server struct {
 	// screener checks job offers; limits rate-limits it per client.
 	screener *screen.Screener
 	limits   *limiter
+	// hot is the hotline, when enabled; its limiters count reports and
+	// receipt attempts per client.
+	hot           *Hotline
+	reportLimits  *limiter
+	receiptLimits *limiter
+	receiptFails  *failures
 	// now is the clock, replaceable in tests.
 	now func() time.Time
 }

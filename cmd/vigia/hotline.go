@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/vigia-mx/vigia/data"
+	"github.com/vigia-mx/vigia/internal/desk"
+	"github.com/vigia-mx/vigia/internal/hotline"
+	"github.com/vigia-mx/vigia/internal/screen"
+	"github.com/vigia-mx/vigia/internal/seal"
+	"github.com/vigia-mx/vigia/internal/staff"
+	"github.com/vigia-mx/vigia/internal/store"
+)
+
+// hotlineKeyPath is where the hotline's keys live: beside a SQLite file, or
+// in the working folder for PostgreSQL. The intake role reads NAME.intake,
+// which holds no private key.
+func hotlineKeyPath(flagValue, db string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if db != "" && !store.IsPostgres(db) {
+		return filepath.Join(filepath.Dir(db), "vigia-hotline.key")
+	}
+	return "vigia-hotline.key"
+}
+
+// hotlineFlags are the flags every hotline command shares.
+type hotlineFlags struct {
+	keyFile   *string
+	retention *time.Duration
+}
+
+func addHotlineFlags(fs *flag.FlagSet, env *environment) hotlineFlags {
+	ret := desk.DefaultRetention
+	if v := env.getenv("VIGIA_RETENTION"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			ret = d
+		}
+	}
+	return hotlineFlags{
+		keyFile:   fs.String("hotline-key", env.getenv("VIGIA_HOTLINE_KEY"), "hotline key file (created if missing; the intake role reads FILE.intake; env VIGIA_HOTLINE_KEY)"),
+		retention: fs.Duration("retention", ret, "how long closed reports and cases are kept (env VIGIA_RETENTION)"),
+	}
+}
+
+// openDesk builds the hotline over a store. With intakeOnly it loads the
+// key file without the private key, and never creates keys.
+func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc *screen.Screener, intakeOnly bool) (*desk.Desk, error) {
+	path := hotlineKeyPath(*hf.keyFile, db)
+	var keys *seal.Keys
+	var err error
+	if intakeOnly {
+		if keys, err = seal.Load(path+".intake", false); err != nil {
+			return nil, fmt.Errorf("the intake role needs %s.intake (made with the console's keys): %w", path, err)
+		}
+		if keys.CanOpen() {
+			return nil, fmt.Errorf("%s.intake holds a private key: the intake must hold only the public key", path)
+		}
+	} else if keys, err = seal.Load(path, true); err != nil {
+		return nil, err
+	}
+	f, err := data.FS().Open(data.Municipalities)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	geo, err := hotline.ReadGeography(data.Municipalities, f)
+	if err != nil {
+		return nil, err
+	}
+	env.log.Info("hotline keys", "fingerprint", keys.Fingerprint(), "can_read", keys.CanOpen())
+	return desk.New(desk.Config{Store: st, Keys: keys, Geo: geo, Screener: sc, Retention: *hf.retention}), nil
+}
+
+// cmdStaff manages console accounts: vigia staff add USER --role R.
+func cmdStaff(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]`")}
+	}
+	fs := newFlags("staff add", env)
+	db := dbFlag(fs, env)
+	hf := addHotlineFlags(fs, env)
+	role := fs.String("role", "operador", "operador, supervisor, analista or administrador")
+	team := fs.String("team", "general", "team")
+	scope := fs.String("scope", "", "own, team or all (default by role)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	// Flags may follow the user name.
+	if len(rest) > 1 {
+		if err := parseFlags(fs, rest[1:]); err != nil {
+			return err
+		}
+		rest = append(rest[:1], fs.Args()...)
+	}
+	if len(rest) != 1 {
+		return usageError{errors.New("staff add: give exactly one user name")}
+	}
+	r, err := staff.ParseRole(*role)
+	if err != nil {
+		return usageError{err}
+	}
+	st, err := openStore(ctx, env, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := openDesk(env, st, *db, hf, nil, false)
+	if err != nil {
+		return err
+	}
+	// The password comes on standard input, so it never sits in the
+	// shell's history or the process list.
+	fmt.Fprintln(env.stderr, "password (12 characters or more), then Enter:")
+	sc := bufio.NewScanner(env.stdin)
+	if !sc.Scan() {
+		return errors.New("staff add: no password on standard input")
+	}
+	pw := strings.TrimRight(sc.Text(), "\r")
+	secret, err := d.AddStaff(ctx, "cli", desk.NewStaff{Username: rest[0], Password: pw, Role: r, Team: *team, Scope: *scope})
+	if err != nil {
+		return fmt.Errorf("staff add: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "account %s created (%s)\nTOTP secret: %s\n%s\n", rest[0], r, secret, staff.OTPAuthURI("Vigía", rest[0], secret))
+	return nil
+}
+
+// cmdAudit verifies the audit chain: vigia audit verify.
+func cmdAudit(ctx context.Context, env *environment, args []string) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return usageError{errors.New("audit: want `vigia audit verify`")}
+	}
+	fs := newFlags("audit verify", env)
+	db := dbFlag(fs, env)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, env, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d := desk.New(desk.Config{Store: st})
+	n, head, err := d.VerifyAudit(ctx)
+	if err != nil {
+		return fmt.Errorf("audit: %w (after %d good entries)", err, n)
+	}
+	fmt.Fprintf(env.stdout, "audit log intact: %d entries, head %s\n", n, head)
+	return nil
+}
+
+// cmdRetention deletes what is past its retention period.
+func cmdRetention(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags("retention", env)
+	db := dbFlag(fs, env)
+	hf := addHotlineFlags(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, env, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d := desk.New(desk.Config{Store: st, Retention: *hf.retention})
+	reports, cases, err := d.Retention(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "deleted %d reports and %d cases closed more than %s ago\n", reports, cases, *hf.retention)
+	return nil
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/vigia-mx/vigia/internal/desk"
+	"github.com/vigia-mx/vigia/internal/disclosure"
+	"github.com/vigia-mx/vigia/internal/hotline"
+	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
+)
+
+func stateByCodeName(c int) (string, bool) {
+	st, ok := sesnsp.StateByCode(c)
+	return st.Name, ok
+}
+
+type statsRow struct {
+	Code     int
+	Name     string
+	Cells    []string // per class, "—" when hidden
+	Total    string
+	Official string
+}
+
+type statsData struct {
+	From, To       string
+	OfficialPeriod string
+	K              int
+	Kinds          hotline.Vocab
+	Rows           []statsRow
+	ColTotals      []string
+	Total          string
+	Hidden         int
+}
+
+func published(v int, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return strconv.Itoa(v)
+}
+
+// hotlineStats sets hotline reports by state beside official victims. Only
+// cells of at least K reports are shown, with complementary suppression so
+// that a hidden cell cannot be worked out from the totals.
+func (s *Server) hotlineStats(w http.ResponseWriter, r *http.Request) {
+	l := locale.FromRequest(r)
+	to := s.now().UTC().Format("2006-01")
+	from := s.now().UTC().AddDate(0, -11, 0).Format("2006-01")
+	res, err := s.hot.Desk.PublicCounts(r.Context(), from, to, s.hot.K)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("formato") == "csv" {
+		s.hotlineCSV(w, r, res, from, to)
+		return
+	}
+	d := statsData{From: from, To: to, K: s.hot.K, Kinds: hotline.Kinds}
+	official := map[string]int64{}
+	if m, ok := sesnsp.MeasureByID("trata"); ok {
+		lt, _, err := s.loadLatest(r.Context(), m, sesnsp.Victimas, false)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if lt != nil && lt.Brief != nil {
+			d.OfficialPeriod = monthName(l, lt.From) + " – " + monthName(l, lt.To)
+			for _, f := range lt.Brief.ByState {
+				official[f.Code] = f.Count
+			}
+		}
+	}
+	for i := range res.Rows {
+		code, _ := strconv.Atoi(res.Rows[i])
+		name, _ := stateByCodeName(code)
+		row := statsRow{Code: code, Name: name, Total: published(res.Cell(i, -1))}
+		for j := range res.Cols {
+			v, ok := res.Cell(i, j)
+			if !ok {
+				d.Hidden++
+			}
+			row.Cells = append(row.Cells, published(v, ok))
+		}
+		if v, ok := official[fmt.Sprintf("%02d", code)]; ok {
+			row.Official = strconv.FormatInt(v, 10)
+		} else if v, ok := official[strconv.Itoa(code)]; ok {
+			row.Official = strconv.FormatInt(v, 10)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	for j := range res.Cols {
+		d.ColTotals = append(d.ColTotals, published(res.Cell(-1, j)))
+	}
+	d.Total = published(res.Cell(-1, -1))
+	s.renderNoStore(w, r, l, &view{Template: "hotline_stats", Title: locale.T(l, "hstats.title"), Data: d})
+}
+
+func (s *Server) hotlineCSV(w http.ResponseWriter, r *http.Request, res disclosure.Result, from, to string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="vigia-linea.csv"`)
+	noStore(w)
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"periodo_inicio", "periodo_fin", "cve_ent", "tipo", "reportes", "k"})
+	k := strconv.Itoa(res.K)
+	for i := range res.Rows {
+		for j := range res.Cols {
+			v, ok := res.Cell(i, j)
+			val := "suprimido"
+			if ok {
+				val = strconv.Itoa(v)
+			}
+			cw.Write([]string{from, to, fmt.Sprintf("%02s", res.Rows[i]), res.Cols[j], val, k})
+		}
+	}
+	cw.Flush()
+}
+
+// consoleExport serves the standard exports to those allowed.
+func (s *Server) consoleExport(w http.ResponseWriter, r *http.Request) {
+	a := consoleFrom(r).Actor
+	file := r.PathValue("file")
+	what := map[string]string{"htcds.csv": "htcds", "ctdc.csv": "ctdc", "sesnsp.csv": "sesnsp"}[file]
+	if what == "" {
+		s.deskError(w, r, desk.ErrNotFound)
+		return
+	}
+	cases, err := s.hot.Desk.ExportCases(r.Context(), a, what)
+	if err != nil {
+		s.deskError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="vigia-`+file+`"`)
+	switch what {
+	case "htcds":
+		err = hotline.WriteHTCDS(w, cases)
+	case "ctdc":
+		_, err = hotline.WriteCTDC(w, cases, s.hot.K)
+	case "sesnsp":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"Clave_Ent", "Año", "Mes", "Sexo", "Rango de edad", "Víctimas", "Convención"})
+		for _, c := range hotline.SESNSPGrid(cases) {
+			cw.Write([]string{fmt.Sprintf("%02d", c.State), strconv.Itoa(c.Year), strconv.Itoa(c.Month), c.Sex, c.Age, strconv.Itoa(c.Victims), "vigia-linea-v1"})
+		}
+		cw.Flush()
+		err = cw.Error()
+	}
+	if err != nil {
+		s.log.Error("export", "file", file, "err", err)
+	}
+}

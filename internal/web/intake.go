@@ -1,0 +1,464 @@
+package web
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vigia-mx/vigia/internal/desk"
+	"github.com/vigia-mx/vigia/internal/hotline"
+	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
+	"github.com/vigia-mx/vigia/internal/staff"
+)
+
+// Hotline configures the hotline's faces on the server.
+type Hotline struct {
+	Desk *desk.Desk
+	// Intake mounts the public form, follow-up and the reports API;
+	// Console mounts the staff console. A separate intake process holds
+	// only the public key and mounts no console.
+	Intake, Console bool
+	// PerMinute is how many reports one client may send per minute
+	// (default 5); the bench raises it.
+	PerMinute int
+	// K is the smallest count published in hotline statistics (default 10).
+	K int
+	// SecureCookies marks the console cookie Secure (behind TLS).
+	SecureCookies bool
+}
+
+const (
+	maxReportBody = 64 << 10
+	// receiptFailures is how many unknown receipts one client may try in a
+	// day before it is locked out, on top of the per-minute limit.
+	receiptFailures = 10
+)
+
+// EnableHotline mounts the hotline's routes.
+func (s *Server) EnableHotline(h Hotline) {
+	if h.PerMinute == 0 {
+		h.PerMinute = 5
+	}
+	if h.K == 0 {
+		h.K = 10
+	}
+	s.hot = &h
+	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
+	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, 20)
+	s.receiptFails = &failures{m: map[string]int{}}
+	csrf := http.NewCrossOriginProtection()
+	if h.Intake {
+		s.mux.Handle("GET /reportar", s.instrument("report_form", http.HandlerFunc(s.reportForm)))
+		s.mux.Handle("POST /reportar", s.instrument("report_post", csrf.Handler(http.HandlerFunc(s.reportForm))))
+		s.mux.Handle("GET /seguimiento", s.instrument("follow", http.HandlerFunc(s.follow)))
+		s.mux.Handle("POST /seguimiento", s.instrument("follow_post", csrf.Handler(http.HandlerFunc(s.follow))))
+		s.mux.Handle("POST /api/v1/reports", s.instrument("api_report", http.HandlerFunc(s.apiReport)))
+		s.mux.Handle("GET /api/v1/reports/mine", s.instrument("api_report_mine", http.HandlerFunc(s.apiReportMine)))
+		s.mux.HandleFunc("GET /salir", s.quickExit)
+		s.mux.Handle("GET /linea", s.instrument("hotline_stats", http.HandlerFunc(s.hotlineStats)))
+	}
+	if h.Console {
+		s.consoleRoutes(csrf)
+	}
+}
+
+// noStore marks a response as not to be kept anywhere: hotline pages may
+// be opened on a phone someone else checks.
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store, max-age=0")
+	w.Header().Set("Pragma", "no-cache")
+}
+
+// quickExit clears what the browser holds of the site and leaves for a
+// page that gives nothing away.
+func (s *Server) quickExit(w http.ResponseWriter, r *http.Request) {
+	noStore(w)
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+	http.Redirect(w, r, "https://www.google.com/search?q=clima", http.StatusSeeOther)
+}
+
+type reportData struct {
+	Form     reportForm
+	Errors   map[string]string
+	Receipt  string
+	Grouped  string
+	Error    string
+	Kinds    hotline.Vocab
+	Exploit  hotline.Vocab
+	Recruit  hotline.Vocab
+	Ages     hotline.Vocab
+	Sexes    hotline.Vocab
+	Groups   hotline.Vocab
+	Contacts hotline.Vocab
+	States   []stateOption
+	Munis    []hotline.Municipality
+	Flags    []string
+}
+
+type stateOption struct {
+	Code int
+	Name string
+}
+
+// reportForm is the form as posted, kept to re-fill it after an error.
+type reportForm struct {
+	hotline.Report
+	StateStr string
+	Victim   hotline.Victim
+}
+
+func (f reportForm) Has(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) stateOptions() []stateOption {
+	var out []stateOption
+	for i := 1; i <= 32; i++ {
+		if st, ok := sesnsp.StateByCode(i); ok {
+			out = append(out, stateOption{i, st.Name})
+		}
+	}
+	return out
+}
+
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
+	l := locale.FromRequest(r)
+	noStore(w)
+	d := reportData{Errors: map[string]string{}, Kinds: hotline.Kinds, Exploit: hotline.Exploitation, Recruit: hotline.Recruitment,
+		Ages: hotline.AgeBands, Sexes: hotline.Sexes, Groups: hotline.Groups, Contacts: hotline.ContactMethods, States: s.stateOptions()}
+	status := http.StatusOK
+	if st, ok := hotline.ParseState(r.URL.Query().Get("estado")); ok {
+		d.Form.State, d.Form.StateStr = st, strconv.Itoa(st)
+	}
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
+		if err := r.ParseForm(); err != nil {
+			d.Error, status = locale.T(l, "report.err.toolarge"), http.StatusRequestEntityTooLarge
+		} else {
+			f := r.PostForm
+			d.Form.Kind = hotline.Kind(f.Get("tipo"))
+			d.Form.Description = f.Get("descripcion")
+			d.Form.StateStr = f.Get("estado")
+			d.Form.State, _ = hotline.ParseState(d.Form.StateStr)
+			d.Form.Municipality = f.Get("municipio")
+			d.Form.When = f.Get("cuando")
+			d.Form.Exploitation = f["explotacion"]
+			d.Form.Recruitment = f["reclutamiento"]
+			d.Form.Offer = f.Get("oferta")
+			d.Form.Urgent = f.Get("urgente") == "si"
+			d.Form.Victim = hotline.Victim{AgeBand: f.Get("edad"), Sex: f.Get("sexo"), Nationality: f.Get("nacionalidad"), Groups: f["grupos"]}
+			d.Form.Victims = []hotline.Victim{d.Form.Victim}
+			d.Form.Contact = hotline.Contact{Method: f.Get("contacto"), Value: f.Get("contacto_valor"), Safe: f.Get("contacto_seguro")}
+			d.Form.Channel = "web"
+			rep := d.Form.Report
+			switch {
+			case !s.reportLimits.allow(r, 1):
+				d.Error, status = locale.T(l, "report.err.rate"), http.StatusTooManyRequests
+			default:
+				receipt, err := s.hot.Desk.Submit(r.Context(), &rep)
+				var verrs hotline.Errors
+				switch {
+				case errors.As(err, &verrs):
+					for _, e := range verrs {
+						d.Errors[strings.SplitN(e.Field, "[", 2)[0]] = locale.T(l, e.Key)
+						if strings.HasPrefix(e.Field, "victims") {
+							d.Errors["victims"] = locale.T(l, e.Key)
+						}
+					}
+					d.Error, status = locale.T(l, "report.err.fix"), http.StatusBadRequest
+				case err != nil:
+					s.log.Error("storing a report", "err", err)
+					d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
+				default:
+					d.Receipt, d.Grouped = receipt, groupReceipt(receipt)
+				}
+			}
+		}
+	}
+	if d.Form.State != 0 {
+		d.Munis = s.hot.Desk.Geo().InState(d.Form.State)
+	}
+	title := locale.T(l, "report.title")
+	tpl := "report"
+	if d.Receipt != "" {
+		tpl = "receipt"
+	}
+	s.renderNoStore(w, r, l, &view{Template: tpl, Title: title, Data: d, Status: status})
+}
+
+func groupReceipt(r string) string {
+	var b strings.Builder
+	for i := 0; i < len(r); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(r[i:min(i+4, len(r))])
+	}
+	return b.String()
+}
+
+func (s *Server) renderNoStore(w http.ResponseWriter, r *http.Request, l locale.Lang, v *view) {
+	body, err := s.render(r, l, v)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	noStore(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	status := v.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+type followData struct {
+	Follow  *desk.Followup
+	Receipt string
+	Added   bool
+	Error   string
+}
+
+// follow lets a reporter return with the receipt. The receipt travels in
+// the form body, never in a URL that a browser's history would keep.
+func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
+	l := locale.FromRequest(r)
+	d := followData{}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
+		if err := r.ParseForm(); err != nil {
+			d.Error, status = locale.T(l, "report.err.toolarge"), http.StatusRequestEntityTooLarge
+		} else if ok, st := s.receiptAllowed(r); !ok {
+			d.Error, status = locale.T(l, "follow.err.rate"), st
+		} else {
+			receipt := r.PostForm.Get("folio")
+			if text := strings.TrimSpace(r.PostForm.Get("agregar")); text != "" {
+				err := s.hot.Desk.AddInfo(r.Context(), receipt, text)
+				var verrs hotline.Errors
+				switch {
+				case errors.Is(err, desk.ErrUnknownReceipt):
+				case errors.As(err, &verrs):
+					d.Error, status = locale.T(l, "follow.err.text"), http.StatusBadRequest
+				case err != nil:
+					s.log.Error("adding to a report", "err", err)
+					d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
+				default:
+					d.Added = true
+				}
+			}
+			if d.Error == "" {
+				f, err := s.hot.Desk.Follow(r.Context(), receipt)
+				switch {
+				case errors.Is(err, desk.ErrUnknownReceipt):
+					s.receiptFailed(r)
+					d.Error, status = locale.T(l, "follow.err.unknown"), http.StatusNotFound
+				case err != nil:
+					s.log.Error("following a report", "err", err)
+					d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
+				default:
+					d.Follow = &f
+					if n, ok := normalizeReceipt(receipt); ok {
+						d.Receipt = n
+					}
+				}
+			}
+		}
+	}
+	s.renderNoStore(w, r, l, &view{Template: "follow", Title: locale.T(l, "follow.title"), Data: d, Status: status})
+}
+
+func normalizeReceipt(s string) (string, bool) {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if r != ' ' && r != '-' {
+			return "", false
+		}
+	}
+	return b.String(), b.Len() == 16
+}
+
+// failures counts unknown receipts per client key for one day.
+type failures struct {
+	mu  sync.Mutex
+	day string
+	m   map[string]int
+}
+
+func (s *Server) clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return s.hot.Desk.Keys().Daily(s.now().UTC().Format(time.DateOnly), host)
+}
+
+// receiptAllowed rate-limits receipt attempts and locks a client out for
+// the day after too many unknown receipts: 10^16 receipts cannot be
+// enumerated at 10 guesses a day.
+func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
+	f := s.receiptFails
+	day := s.now().UTC().Format(time.DateOnly)
+	f.mu.Lock()
+	if f.day != day {
+		f.day, f.m = day, map[string]int{}
+	}
+	n := f.m[s.clientKey(r)]
+	f.mu.Unlock()
+	if n >= receiptFailures {
+		return false, http.StatusTooManyRequests
+	}
+	if !s.receiptLimits.allow(r, 1) {
+		return false, http.StatusTooManyRequests
+	}
+	return true, 0
+}
+
+func (s *Server) receiptFailed(r *http.Request) {
+	f := s.receiptFails
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.m) > 100_000 {
+		f.m = map[string]int{}
+	}
+	f.m[s.clientKey(r)]++
+}
+
+// ReportRequest is the partner API's body: the form's fields as JSON.
+type ReportRequest struct {
+	Kind         string           `json:"kind"`
+	Description  string           `json:"description"`
+	State        json.RawMessage  `json:"state"`
+	Municipality string           `json:"municipality,omitempty"`
+	When         string           `json:"when,omitempty"`
+	Exploitation []string         `json:"exploitation,omitempty"`
+	Recruitment  []string         `json:"recruitment,omitempty"`
+	Offer        string           `json:"offer,omitempty"`
+	Victims      []hotline.Victim `json:"victims,omitempty"`
+	Urgent       bool             `json:"urgent,omitempty"`
+	Contact      *hotline.Contact `json:"contact,omitempty"`
+	Channel      string           `json:"channel,omitempty"`
+}
+
+func apiJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	noStore(w)
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// apiReport takes a report from a partner channel under the form's rules.
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	var req ReportRequest
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			apiJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", maxReportBody)})
+			return
+		}
+		apiJSON(w, http.StatusBadRequest, map[string]string{"error": "body: " + err.Error()})
+		return
+	}
+	if dec.More() {
+		apiJSON(w, http.StatusBadRequest, map[string]string{"error": "body: one JSON object expected"})
+		return
+	}
+	rep := hotline.Report{Kind: hotline.Kind(req.Kind), Description: req.Description, Municipality: req.Municipality, When: req.When,
+		Exploitation: req.Exploitation, Recruitment: req.Recruitment, Offer: req.Offer, Victims: req.Victims, Urgent: req.Urgent, Channel: req.Channel}
+	if rep.Channel == "" {
+		rep.Channel = "api"
+	}
+	if req.Contact != nil {
+		rep.Contact = *req.Contact
+	}
+	// The state may come as 9, "9" or "09".
+	var n int
+	var str string
+	switch {
+	case json.Unmarshal(req.State, &n) == nil:
+		rep.State = n
+	case json.Unmarshal(req.State, &str) == nil:
+		rep.State, _ = hotline.ParseState(str)
+	}
+	if !s.reportLimits.allow(r, 1) {
+		w.Header().Set("Retry-After", "60")
+		apiJSON(w, http.StatusTooManyRequests, map[string]string{"error": "rate limit"})
+		return
+	}
+	receipt, err := s.hot.Desk.Submit(r.Context(), &rep)
+	var verrs hotline.Errors
+	switch {
+	case errors.As(err, &verrs):
+		fields := map[string]string{}
+		for _, e := range verrs {
+			fields[e.Field] = locale.T(locale.EN, e.Key)
+		}
+		apiJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid report", "fields": fields})
+	case err != nil:
+		s.log.Error("storing a report", "err", err)
+		apiJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+	default:
+		apiJSON(w, http.StatusCreated, map[string]string{"receipt": receipt})
+	}
+}
+
+// apiReportMine answers a reporter holding a receipt.
+func (s *Server) apiReportMine(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	const prefix = "Receipt "
+	if len(auth) <= len(prefix) || subtle.ConstantTimeCompare([]byte(strings.ToLower(auth[:len(prefix)])), []byte(strings.ToLower(prefix))) != 1 {
+		w.Header().Set("WWW-Authenticate", `Receipt realm="vigia"`)
+		apiJSON(w, http.StatusUnauthorized, map[string]string{"error": "send the header Authorization: Receipt <16 digits>"})
+		return
+	}
+	if ok, st := s.receiptAllowed(r); !ok {
+		w.Header().Set("Retry-After", "3600")
+		apiJSON(w, st, map[string]string{"error": "too many attempts"})
+		return
+	}
+	f, err := s.hot.Desk.Follow(r.Context(), strings.TrimSpace(auth[len(prefix):]))
+	switch {
+	case errors.Is(err, desk.ErrUnknownReceipt):
+		s.receiptFailed(r)
+		apiJSON(w, http.StatusNotFound, map[string]string{"error": "unknown receipt"})
+	case err != nil:
+		s.log.Error("following a report", "err", err)
+		apiJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+	default:
+		apiJSON(w, http.StatusOK, f)
+	}
+}
+
+// roleAllowed lists what each role may do on the console, for menus.
+func roleAllowed(role staff.Role, what string) bool {
+	switch what {
+	case "queue", "cases":
+		return role == staff.Operador || role == staff.Supervisor
+	case "staff":
+		return role == staff.Administrador
+	case "stats":
+		return role == staff.Analista || role == staff.Supervisor || role == staff.Administrador
+	}
+	return false
+}
