@@ -32,6 +32,8 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	role := fs.String("role", defRole, "all, intake (public form and reports API, public key only), console (staff only) or observatory (no hotline) (env VIGIA_ROLE)")
 	hf := addHotlineFlags(fs, env)
 	reportRate := fs.Int("report-rate", 5, "reports one client may send per minute")
+	receiptRate := fs.Int("receipt-rate", 20, "receipt look-ups one client may make per minute")
+	receiptFails := fs.Int("receipt-failures", 10, "unknown receipts one client may try per day before it is locked out")
 	k := fs.Int("k", 10, "smallest count published in hotline statistics")
 	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure (behind TLS; env VIGIA_SECURE_COOKIES=1)")
 	if err := parseFlags(fs, args); err != nil {
@@ -61,7 +63,10 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		handler.EnableHotline(web.Hotline{Desk: d, Intake: *role != "console", Console: *role != "intake", PerMinute: *reportRate, K: *k, SecureCookies: *secure})
+		if *role != "console" {
+			d.StartReceiptPool(ctx, 1024)
+		}
+		handler.EnableHotline(web.Hotline{Desk: d, Intake: *role != "console", Console: *role != "intake", PerMinute: *reportRate, ReceiptPerMinute: *receiptRate, ReceiptFailures: *receiptFails, K: *k, SecureCookies: *secure})
 		if *role != "intake" {
 			go retentionLoop(ctx, env, d)
 		}

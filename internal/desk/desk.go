@@ -69,6 +69,7 @@ type Desk struct {
 	screener *screen.Screener
 	cfg      Config
 	now      func() time.Time
+	pool     chan freshReceipt // nil until StartReceiptPool
 }
 
 // DefaultRetention keeps closed reports and cases two years.
@@ -161,15 +162,11 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 	}
 	screenJSON, _ := json.Marshal(sum)
 	for attempt := 0; ; attempt++ {
-		receipt, err := seal.NewReceipt()
+		fresh, err := d.receipt()
 		if err != nil {
 			return "", err
 		}
-		rc := d.keys.DeriveReceipt(receipt)
-		rk, err := rc.NewReplyKey()
-		if err != nil {
-			return "", err
-		}
+		receipt, rc, rk := fresh.receipt, fresh.rc, fresh.rk
 		_, err = d.st.CreateReport(ctx, store.NewReport{
 			Lookup: rc.Lookup, ReplyRecipient: rk.Recipient, ReplyKey: rk.Wrapped,
 			Kind: string(r.Kind), State: r.State, Urgency: hotline.Urgency(r.Kind, r.Urgent),
@@ -184,6 +181,55 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 			return "", fmt.Errorf("desk: storing a report: %w", err)
 		}
 	}
+}
+
+// freshReceipt is a receipt not yet given to anyone, with what it derives.
+type freshReceipt struct {
+	receipt string
+	rc      seal.Receipt
+	rk      seal.ReplyKey
+}
+
+func (d *Desk) newReceipt() (freshReceipt, error) {
+	receipt, err := seal.NewReceipt()
+	if err != nil {
+		return freshReceipt{}, err
+	}
+	rc := d.keys.DeriveReceipt(receipt)
+	rk, err := rc.NewReplyKey()
+	return freshReceipt{receipt, rc, rk}, err
+}
+
+// receipt takes a receipt made ahead of time, or makes one now.
+func (d *Desk) receipt() (freshReceipt, error) {
+	select {
+	case f := <-d.pool:
+		return f, nil
+	default:
+		return d.newReceipt()
+	}
+}
+
+// StartReceiptPool makes up to size receipts ahead of time, so that the
+// slow hash is paid while the intake is idle rather than while a person
+// waits. Unissued receipts live only in this process's memory; they are
+// random and were never shown to anyone, so losing them loses nothing.
+// Call it once, before serving.
+func (d *Desk) StartReceiptPool(ctx context.Context, size int) {
+	d.pool = make(chan freshReceipt, size)
+	go func() {
+		for {
+			f, err := d.newReceipt()
+			if err != nil {
+				return
+			}
+			select {
+			case d.pool <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 }
 
 // templateToken keys the folded offer text with its digits removed, so that

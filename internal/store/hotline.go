@@ -66,6 +66,14 @@ func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 // inTx runs fn in a transaction and appends ev to the audit chain in it.
 // ev.Object may contain "{id}", replaced by the id fn returns.
 func (s *Store) inTx(ctx context.Context, ev audit.Event, fn func(tx *sql.Tx) (int64, error)) (int64, error) {
+	if s.d.name == "sqlite" {
+		// SQLite has one writer. Left to itself, a writer that finds the
+		// lock taken sleeps in steps of up to 100 ms (busy_timeout), so 200
+		// reporters at once would wait seconds; queueing them here hands
+		// the lock over as soon as it is free.
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("store: begin: %w", err)

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -31,6 +32,8 @@ var migrations embed.FS
 type Store struct {
 	db *sql.DB
 	d  dialect
+	// writeMu queues this process's hotline writes on SQLite.
+	writeMu sync.Mutex
 }
 
 type dialect struct {

@@ -29,6 +29,11 @@ type Hotline struct {
 	// PerMinute is how many reports one client may send per minute
 	// (default 5); the bench raises it.
 	PerMinute int
+	// ReceiptPerMinute is how many receipt look-ups one client may make per
+	// minute (default 20); ReceiptFailures how many unknown receipts it may
+	// try in a day (default 10). The bench raises both.
+	ReceiptPerMinute int
+	ReceiptFailures  int
 	// K is the smallest count published in hotline statistics (default 10).
 	K int
 	// SecureCookies marks the console cookie Secure (behind TLS).
@@ -50,9 +55,15 @@ func (s *Server) EnableHotline(h Hotline) {
 	if h.K == 0 {
 		h.K = 10
 	}
+	if h.ReceiptPerMinute == 0 {
+		h.ReceiptPerMinute = 20
+	}
+	if h.ReceiptFailures == 0 {
+		h.ReceiptFailures = receiptFailures
+	}
 	s.hot = &h
 	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
-	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, 20)
+	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.ReceiptPerMinute))
 	s.receiptFails = &failures{m: map[string]int{}}
 	csrf := http.NewCrossOriginProtection()
 	if h.Intake {
@@ -321,7 +332,7 @@ func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
 	}
 	n := f.m[s.clientKey(r)]
 	f.mu.Unlock()
-	if n >= receiptFailures {
+	if n >= s.hot.ReceiptFailures {
 		return false, http.StatusTooManyRequests
 	}
 	if !s.receiptLimits.allow(r, 1) {

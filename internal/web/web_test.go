@@ -302,6 +302,9 @@ func TestOpenAPIMatchesHandlers(t *testing.T) {
 		return sch
 	}
 	for path, ops := range doc.Paths {
+		if strings.HasPrefix(path, "/api/v1/reports") {
+			continue // the hotline's API: TestHotlineAPIContract
+		}
 		if post, ok := ops["post"]; ok {
 			ex := post.RequestBody.Content["application/json"].Example
 			body, _ := json.Marshal(ex)
