@@ -120,10 +120,10 @@ var funcs = template.FuncMap{
 		}
 		return *p
 	},
-	"lower":  strings.ToLower,
-	"pct100": func(x float64) float64 { return x * 100 },
-	"list":   func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
-	"round":  func(x float64) int64 { return int64(math.Round(x)) },
+	"lower":    strings.ToLower,
+	"pct100":   func(x float64) float64 { return x * 100 },
+	"list":     func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
+	"round":    func(x float64) int64 { return int64(math.Round(x)) },
 	"day":      func(s string) string { return s[:min(len(s), 10)] },
 	"minute":   func(s string) string { return strings.Replace(s[:min(len(s), 16)], "T", " ", 1) },
 	"objectID": func(s string) string { return s[strings.IndexByte(s, ':')+1:] },
