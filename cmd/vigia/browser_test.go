@@ -27,9 +27,15 @@ import (
 // (seeded from the bundled data) and returns its URL.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerDB(t, filepath.Join(t.TempDir(), "vigia.db"))
+}
+
+// startServerDB is startServer over a given database file.
+func startServerDB(t *testing.T, db string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	env := map[string]string{"VIGIA_DATABASE_URL": filepath.Join(t.TempDir(), "vigia.db")}
+	env := map[string]string{"VIGIA_DATABASE_URL": db}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, pw, io.Discard)
