@@ -82,13 +82,15 @@ func TestBrowserHotline(t *testing.T) {
 	shot := func(name string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
 			var buf []byte
-			if err := chromedp.FullScreenshot(&buf, 90).Do(ctx); err != nil {
+			if err := chromedp.FullScreenshot(&buf, 100).Do(ctx); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(out, "hotline-"+name+".png"), buf, 0o644)
 		})
 	}
-	// submit clicks a button and waits for the page it leads to.
+	// submit clicks a button and waits for the page it leads to: the old
+	// page carries a marker the new one lacks. Evaluating while the page
+	// navigates fails, so the check is retried until it answers.
 	submit := func(sel string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
 			var ok bool
@@ -98,7 +100,16 @@ func TestBrowserHotline(t *testing.T) {
 			if err := chromedp.Click(sel, chromedp.ByQuery).Do(ctx); err != nil {
 				return fmt.Errorf("click %s: %w", sel, err)
 			}
-			return chromedp.Poll(`window.__before !== true && document.readyState === "complete"`, nil, chromedp.WithPollingTimeout(20*time.Second)).Do(ctx)
+			deadline := time.Now().Add(20 * time.Second)
+			for time.Now().Before(deadline) {
+				var done bool
+				err := chromedp.Evaluate(`window.__before !== true && document.readyState === "complete"`, &done).Do(ctx)
+				if err == nil && done {
+					return nil
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			return fmt.Errorf("no new page after clicking %s", sel)
 		})
 	}
 
@@ -155,35 +166,38 @@ func TestBrowserHotline(t *testing.T) {
 	}
 	const reply = "Gracias por avisar. Ya canalizamos el caso; si sabes algo nuevo, escríbelo aquí."
 	var queue, caseTitle, shown string
-	err = chromedp.Run(ctx,
-		emulation.SetScriptExecutionDisabled(false),
-		chromedp.EmulateViewport(1280, 900),
-		login("operadora1", opSecret),
-		chromedp.Text(`table.queue`, &queue, chromedp.ByQuery),
-		shot("queue"),
-		submit(`table.queue a`),
-		chromedp.Text(`section.report-view`, &shown, chromedp.ByQuery),
-		submit(`form[action^="/consola/reportes/1/caso"] button`),
-		submit(`form[action^="/consola/casos/1/mover"]:has(input[value="evaluacion"]) button`),
-		submit(`form[action^="/consola/casos/1/consentimiento"] button[value="si"]`),
-		chromedp.SetValue(`#institucion`, "ceav", chromedp.ByQuery),
-		chromedp.SendKeys(`#detalles`, "SINTÉTICO: atención psicológica y jurídica", chromedp.ByQuery),
-		submit(`form[action^="/consola/casos/1/canalizar"] button`),
-		chromedp.SendKeys(`#reply-1`, reply, chromedp.ByQuery),
-		submit(`form[action^="/consola/reportes/1/responder"] button`),
-		chromedp.SendKeys(`#motivo-cierre`, "Canalizado a CEAV; sin más acciones de la línea", chromedp.ByQuery),
-		submit(`form[action^="/consola/casos/1/cierre"] button`),
-		shot("case"),
-		submit(`form[action="/consola/salir"] button`),
-		login("supervisora1", supSecret),
-		chromedp.Navigate(base+"/consola/casos/1?lang=es"),
-		chromedp.WaitVisible(`form[action^="/consola/casos/1/decidir-cierre"]`, chromedp.ByQuery),
-		submit(`form[action^="/consola/casos/1/decidir-cierre"] button[value="si"]`),
-		chromedp.Text(`h1`, &caseTitle, chromedp.ByQuery),
-		shot("closed"),
-	)
-	if err != nil {
-		t.Fatal(err)
+	steps := []struct {
+		name string
+		act  chromedp.Action
+	}{
+		{"operator login", chromedp.Tasks{emulation.SetScriptExecutionDisabled(false), chromedp.EmulateViewport(1280, 900), login("operadora1", opSecret)}},
+		{"queue", chromedp.Tasks{chromedp.Text(`table.queue`, &queue, chromedp.ByQuery), shot("queue")}},
+		{"open report", chromedp.Tasks{submit(`table.queue a`), chromedp.Text(`section.report-view`, &shown, chromedp.ByQuery)}},
+		{"open case", submit(`form[action^="/consola/reportes/1/caso"] button`)},
+		{"move", submit(`form[action^="/consola/casos/1/mover"]:has(input[value="evaluacion"]) button`)},
+		{"consent", submit(`form[action^="/consola/casos/1/consentimiento"] button[value="si"]`)},
+		{"refer", chromedp.Tasks{chromedp.SetValue(`#institucion`, "ceav", chromedp.ByQuery),
+			chromedp.SendKeys(`#detalles`, "SINTÉTICO: atención psicológica y jurídica", chromedp.ByQuery),
+			submit(`form[action^="/consola/casos/1/canalizar"] button`)}},
+		{"reply", chromedp.Tasks{chromedp.SendKeys(`#reply-1`, reply, chromedp.ByQuery), submit(`form[action^="/consola/reportes/1/responder"] button`)}},
+		{"ask to close", chromedp.Tasks{chromedp.WaitVisible(`#motivo-cierre`, chromedp.ByQuery), chromedp.SendKeys(`#motivo-cierre`, "Canalizado a CEAV; sin más acciones de la línea", chromedp.ByQuery),
+			submit(`form[action^="/consola/casos/1/cierre"] button`), shot("case")}},
+		{"logout", submit(`form[action="/consola/salir"] button`)},
+		{"supervisor login", login("supervisora1", supSecret)},
+		{"approve", chromedp.Tasks{chromedp.Navigate(base + "/consola/casos/1?lang=es"),
+			chromedp.WaitVisible(`form[action^="/consola/casos/1/decidir-cierre"]`, chromedp.ByQuery),
+			submit(`form[action^="/consola/casos/1/decidir-cierre"] button[value="si"]`),
+			chromedp.Text(`h1`, &caseTitle, chromedp.ByQuery), shot("closed")}},
+	}
+	for _, st := range steps {
+		sctx, cancel := context.WithTimeout(ctx, 25*time.Second)
+		err := chromedp.Run(sctx, st.act)
+		cancel()
+		if err != nil {
+			var page string
+			_ = chromedp.Run(ctx, chromedp.Location(&page), shot("failed"))
+			t.Fatalf("step %q: %v (page %s)", st.name, err, page)
+		}
 	}
 	if !strings.Contains(queue, "PELIGRO") && !strings.Contains(queue, "Posible trata") {
 		t.Errorf("queue does not list the report: %q", queue)

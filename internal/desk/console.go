@@ -368,8 +368,14 @@ func (d *Desk) JoinCase(ctx context.Context, a Actor, reportID, caseID int64) er
 	if !handles(a) {
 		return ErrForbidden
 	}
-	if _, err := d.loadCase(ctx, a, caseID); err != nil {
+	c, err := d.loadCase(ctx, a, caseID)
+	if err != nil {
 		return err
+	}
+	if c.Status == string(hotline.Cerrado) {
+		// A report joined to a closed case would never be closed itself, so
+		// its retention clock would never start: reopen the case first.
+		return ErrState
 	}
 	if err := d.st.JoinCase(ctx, reportID, caseID, a.ev("case.join", fmt.Sprintf("case:%d", caseID))); err != nil {
 		return fmt.Errorf("%w: %v", ErrState, err)
@@ -683,7 +689,11 @@ func (d *Desk) CompleteTask(ctx context.Context, a Actor, id, taskID int64) erro
 	if _, err := d.loadCase(ctx, a, id); err != nil {
 		return err
 	}
-	return d.st.CompleteTask(ctx, id, taskID, a.ev("case.task_done", fmt.Sprintf("case:%d", id)))
+	err := d.st.CompleteTask(ctx, id, taskID, a.ev("case.task_done", fmt.Sprintf("case:%d", id)))
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
 }
 
 // SetConsent records whether the person consented to being referred and to

@@ -227,7 +227,7 @@ func (s *Store) UpdateCase(ctx context.Context, id int64, u CaseUpdate, ev audit
 			return 0, fmt.Errorf("store: updating case %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return 0, fmt.Errorf("store: case %d changed meanwhile or does not exist", id)
+			return 0, fmt.Errorf("%w: case %d", ErrConflict, id)
 		}
 		if u.Closed != nil && *u.Closed {
 			// Reports of a closed case start their retention clock with it.
@@ -315,7 +315,7 @@ func (s *Store) MoveReferral(ctx context.Context, caseID, id int64, from, to str
 			return 0, err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return 0, fmt.Errorf("store: referral %d changed meanwhile or does not exist", id)
+			return 0, fmt.Errorf("%w: referral %d", ErrConflict, id)
 		}
 		return id, nil
 	})
@@ -395,12 +395,14 @@ type Duplicate struct {
 
 // Duplicates suggests reports sharing a token with reportID.
 func (s *Store) Duplicates(ctx context.Context, reportID int64) ([]Duplicate, error) {
+	// One row per other report, naming what they share.
 	rows, err := s.db.QueryContext(ctx, `
-SELECT DISTINCT o.report_id, COALESCE(r.case_id, 0), o.kind
+SELECT o.report_id, COALESCE(MAX(r.case_id), 0), MIN(o.kind)
 FROM report_tokens t
 JOIN report_tokens o ON o.token = t.token AND o.report_id <> t.report_id
 JOIN reports r ON r.id = o.report_id
 WHERE t.report_id = $1
+GROUP BY o.report_id
 ORDER BY o.report_id
 LIMIT 50`, reportID)
 	if err != nil {

@@ -20,6 +20,10 @@ import (
 // ErrNotFound is returned for a row that does not exist.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrConflict is returned when a row changed since it was read (someone
+// else moved the case or the referral), or is gone.
+var ErrConflict = errors.New("store: changed meanwhile or gone")
+
 // NewReport is a sealed report as the intake stores it.
 type NewReport struct {
 	Lookup         []byte

@@ -230,7 +230,7 @@ func (s *Server) deskError(w http.ResponseWriter, r *http.Request, err error) {
 		s.consoleView(w, r, "console_error", "console.forbidden", errPage{locale.T(l, "console.forbidden.text")}, http.StatusForbidden)
 	case errors.Is(err, desk.ErrNoConsent):
 		s.consoleView(w, r, "console_error", "console.noconsent", errPage{locale.T(l, "console.noconsent.text")}, http.StatusConflict)
-	case errors.Is(err, desk.ErrState):
+	case errors.Is(err, desk.ErrState), errors.Is(err, store.ErrConflict):
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.state.text")}, http.StatusConflict)
 	case errors.As(err, &in):
 		s.consoleView(w, r, "console_error", "bad.title", errPage{in.Field + ": " + in.Reason}, http.StatusBadRequest)
@@ -304,6 +304,10 @@ func (s *Server) consoleReportAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.deskError(w, r, err)
 		return
+	}
+	// Actions taken from a case page go back to it.
+	if cid, err := strconv.ParseInt(f.Get("volver"), 10, 64); err == nil && cid > 0 {
+		self = "/consola/casos/" + strconv.FormatInt(cid, 10)
 	}
 	s.back(w, r, self, "saved")
 }
@@ -405,6 +409,16 @@ func (s *Server) consoleStaff(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		role, _ := staff.ParseRole(r.PostForm.Get("rol"))
 		n := desk.NewStaff{Username: r.PostForm.Get("usuario"), Password: r.PostForm.Get("contrasena"), Role: role, Team: r.PostForm.Get("equipo"), Scope: r.PostForm.Get("alcance")}
+		// A name already taken is the administrator's mistake, not a
+		// server error (the store would only fail its unique index).
+		if list, err := s.hot.Desk.Staff(r.Context(), a); err == nil {
+			for _, u := range list {
+				if u.Username == strings.TrimSpace(n.Username) {
+					s.deskError(w, r, &desk.InputError{Field: "username", Reason: "already taken"})
+					return
+				}
+			}
+		}
 		secret, err := s.hot.Desk.AddStaffAs(r.Context(), a, n)
 		if err != nil {
 			s.deskError(w, r, err)
