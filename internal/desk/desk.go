@@ -23,6 +23,8 @@ import (
 	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/screen"
+	"github.com/vigia-mx/vigia/internal/screen/normalize"
+	"github.com/vigia-mx/vigia/internal/screen/similar"
 	"github.com/vigia-mx/vigia/internal/seal"
 	"github.com/vigia-mx/vigia/internal/staff"
 	"github.com/vigia-mx/vigia/internal/store"
@@ -70,6 +72,9 @@ type Desk struct {
 	cfg      Config
 	now      func() time.Time
 	pool     chan freshReceipt // nil until StartReceiptPool
+	// similar only sketches texts (safe for concurrent use); nothing is
+	// added to it.
+	similar *similar.Index
 }
 
 // DefaultRetention keeps closed reports and cases two years.
@@ -92,7 +97,7 @@ func New(cfg Config) *Desk {
 	if cfg.BreakGlass == 0 {
 		cfg.BreakGlass = time.Hour
 	}
-	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now}
+	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now, similar: similar.NewIndex(similar.DefaultConfig())}
 }
 
 // Geo is the municipal catalog.
@@ -146,6 +151,13 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 			addToken(id.Kind, id.Token)
 		}
 		addToken("plantilla", d.templateToken(res.Folded))
+	}
+	// Similar texts: the description's and the offer's LSH band keys, so
+	// that a person can be shown reports that tell the same story.
+	for _, text := range []string{r.Description, r.Offer} {
+		for i, b := range d.similar.Sketch(similar.Ad{ID: "r", Text: normalize.New(text).Folded}).BandKeys() {
+			addToken("texto", d.keys.Index("texto", fmt.Sprintf("%d:%d", i, b)))
+		}
 	}
 	if r.Contact.Value != "" && d.screener != nil {
 		for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {

@@ -743,8 +743,19 @@ func TestDuplicates(t *testing.T) {
 		ctx := e.ctx
 		op := e.staffUser("op1", staff.Operador, "norte", "own")
 		op2 := e.staffUser("op2", staff.Operador, "norte", "own")
+		// Each report tells a different story, so that only the offers
+		// link them; r5 retells r3's story and links through its text.
+		stories := []string{
+			"mi vecina de quince años aceptó un empleo de edecán y ya no responde los mensajes de su mamá",
+			"una amiga viajó a Cancún por un trabajo en un hotel y dice que le quitaron el pasaporte al llegar",
+			"mi hermano consiguió trabajo en una bodega de Monterrey y el patrón le retiene el sueldo desde hace meses",
+			"un primo se fue a trabajar al campo en Sinaloa y los encargados no dejan salir a nadie del albergue",
+		}
+		n := 0
 		withOffer := func(offer string) hotline.Report {
 			r := plainReport("con oferta")
+			r.Description = "[SINTÉTICO] " + stories[n%len(stories)]
+			n++
 			r.Offer = offer
 			return r
 		}
@@ -755,6 +766,10 @@ func TestDuplicates(t *testing.T) {
 		// The same template with another number links through the
 		// template's token.
 		_, r4 := e.submit(withOffer(fmt.Sprintf(tmpl, "33 2222 1111", "3322221111")))
+		// r3's story told again in other words at the end, with no offer.
+		again := plainReport("sin oferta")
+		again.Description = "[SINTÉTICO] " + stories[2] + ", y ahora tampoco lo dejan irse"
+		_, r5 := e.submit(again)
 
 		dups := func(id int64) map[int64]store.Duplicate {
 			t.Helper()
@@ -779,13 +794,16 @@ func TestDuplicates(t *testing.T) {
 		for _, tc := range []struct {
 			id   int64
 			want []int64
-		}{{r1, []int64{r2, r4}}, {r2, []int64{r1}}, {r3, nil}, {r4, []int64{r1}}} {
+		}{{r1, []int64{r2, r4}}, {r2, []int64{r1}}, {r3, []int64{r5}}, {r4, []int64{r1}}, {r5, []int64{r3}}} {
 			if got := ids(dups(tc.id)); !slices.Equal(got, tc.want) {
 				t.Errorf("duplicates of %d = %v, want %v", tc.id, got, tc.want)
 			}
 		}
 		if d := dups(r1)[r2]; d.Decided || d.Same || d.Kind != "phone" {
 			t.Fatalf("undecided duplicate = %+v", d)
+		}
+		if d := dups(r5)[r3]; d.Kind != "texto" {
+			t.Fatalf("a retold story links by %q, want texto", d.Kind)
 		}
 
 		if err := e.d.DecideDuplicate(ctx, op, r2, r1, true); err != nil {

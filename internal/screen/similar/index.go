@@ -144,6 +144,12 @@ type Sketch struct {
 // Shingles returns the sketch's shingle set (sorted; do not modify).
 func (s *Sketch) Shingles() []uint32 { return s.set }
 
+// BandKeys returns the sketch's LSH band keys, one per band (do not
+// modify): two texts share a key with the probability the banding's S-curve
+// gives for their Jaccard similarity, so stored keys find similar texts
+// without keeping the texts.
+func (s *Sketch) BandKeys() []uint32 { return s.bands }
+
 // token is an identifier and the ads that carry it, in order of addition.
 type token struct {
 	name    string
