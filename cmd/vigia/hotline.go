@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigia-mx/vigia/data"
+	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/screen"
@@ -82,8 +83,11 @@ func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc 
 
 // cmdStaff manages console accounts: vigia staff add USER --role R.
 func cmdStaff(ctx context.Context, env *environment, args []string) error {
+	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
+		return cmdStaffActive(ctx, env, args[0] == "enable", args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]`")}
+		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]` or `vigia staff disable|enable USER`")}
 	}
 	fs := newFlags("staff add", env)
 	db := dbFlag(fs, env)
@@ -177,5 +181,37 @@ func cmdRetention(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "deleted %d reports and %d cases closed more than %s ago\n", reports, cases, *hf.retention)
+	return nil
+}
+
+// cmdStaffActive disables or re-enables an account; disabling signs it out
+// everywhere at once.
+func cmdStaffActive(ctx context.Context, env *environment, active bool, args []string) error {
+	fs := newFlags("staff", env)
+	db := dbFlag(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("staff disable|enable: give exactly one user name")}
+	}
+	st, err := openStore(ctx, env, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.StaffByUsername(ctx, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("staff: %s: %w", fs.Arg(0), err)
+	}
+	u.Active = active
+	action := "staff.disable"
+	if active {
+		action = "staff.enable"
+	}
+	if err := st.SetStaff(ctx, u, audit.Event{Actor: "cli", Action: action, Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "account %s %sd\n", u.Username, strings.TrimPrefix(action, "staff."))
 	return nil
 }

@@ -68,6 +68,9 @@ func (d *Desk) AddStaff(ctx context.Context, by string, n NewStaff) (secret stri
 	if n.Team == "" {
 		n.Team = "general"
 	}
+	if _, err := d.st.StaffByUsername(ctx, n.Username); err == nil {
+		return "", &InputError{"username", "already taken"}
+	}
 	hash, err := staff.HashPassword(n.Password)
 	if err != nil {
 		return "", &InputError{"password", err.Error()}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -184,7 +185,10 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 				switch {
 				case errors.As(err, &verrs):
 					for _, e := range verrs {
-						d.Errors[strings.SplitN(e.Field, "[", 2)[0]] = locale.T(l, e.Key)
+						// The template marks fields by their top name:
+						// "contact.value" under "contact", "victims[0].sex"
+						// under "victims".
+						d.Errors[strings.SplitN(strings.SplitN(e.Field, "[", 2)[0], ".", 2)[0]] = locale.T(l, e.Key)
 						if strings.HasPrefix(e.Field, "victims") {
 							d.Errors["victims"] = locale.T(l, e.Key)
 						}
@@ -378,6 +382,13 @@ func apiJSON(w http.ResponseWriter, status int, v any) {
 
 // apiReport takes a report from a partner channel under the form's rules.
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+	// Only JSON: a form post from another site cannot send it without a
+	// CORS preflight, which this API does not grant, so no page can make a
+	// visitor's browser file a report.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		apiJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "send Content-Type: application/json"})
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
