@@ -823,7 +823,7 @@ func (d *Desk) Reply(ctx context.Context, a Actor, reportID int64, text string) 
 	if err != nil {
 		return err
 	}
-	_, err = d.st.AddMessage(ctx, store.Message{ReportID: reportID, Direction: "staff", AuthorID: a.ID, At: store.Now(), Sealed: sealed}, a.ev("report.reply", fmt.Sprintf("report:%d", reportID)))
+	_, err = d.st.AddMessage(ctx, store.Message{ReportID: reportID, Direction: "staff", AuthorID: a.ID, At: d.stamp(), Sealed: sealed}, a.ev("report.reply", fmt.Sprintf("report:%d", reportID)))
 	return err
 }
 

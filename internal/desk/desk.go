@@ -84,6 +84,9 @@ const DefaultRetention = 2 * 365 * 24 * time.Hour
 func New(cfg Config) *Desk {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	} else if cfg.Store != nil {
+		// One clock for the desk and the rows it writes (tests drive both).
+		cfg.Store.SetClock(cfg.Now)
 	}
 	if cfg.Retention == 0 {
 		cfg.Retention = DefaultRetention
@@ -375,7 +378,7 @@ func (d *Desk) AddInfo(ctx context.Context, receipt, text string) error {
 	if err != nil {
 		return err
 	}
-	_, err = d.st.AddMessage(ctx, store.Message{ReportID: r.ID, Direction: "reporter", At: store.Now(), Sealed: sealed},
+	_, err = d.st.AddMessage(ctx, store.Message{ReportID: r.ID, Direction: "reporter", At: d.stamp(), Sealed: sealed},
 		audit.Event{Actor: "reporter", Action: "report.add", Object: fmt.Sprintf("report:%d", r.ID)})
 	if err == nil && r.Triage == "descartado" {
 		// New information on a discarded report deserves a second look.
@@ -390,3 +393,6 @@ func unmarshal(b []byte, v any) error {
 	}
 	return nil
 }
+
+// stamp is the desk's time as the store writes it.
+func (d *Desk) stamp() string { return d.now().UTC().Format(time.RFC3339Nano) }

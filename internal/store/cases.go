@@ -115,7 +115,7 @@ func (s *Store) OpenCase(ctx context.Context, reportID, ownerID int64, team stri
 		if triage != "pendiente" {
 			return 0, fmt.Errorf("store: report %d was already triaged (%s)", reportID, triage)
 		}
-		t := now()
+		t := s.now()
 		id, err := s.insertID(ctx, tx, `INSERT INTO cases (created_at, updated_at, status, owner_id, team, state, kind) VALUES ($1, $1, 'nuevo', $2, $3, $4, $5)`, t, ownerID, team, state, kind)
 		if err != nil {
 			return 0, fmt.Errorf("store: opening a case: %w", err)
@@ -137,7 +137,7 @@ func (s *Store) JoinCase(ctx context.Context, reportID, caseID int64, ev audit.E
 		if n, _ := res.RowsAffected(); n != 1 {
 			return 0, fmt.Errorf("store: report %d is not pending", reportID)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE cases SET updated_at = $1 WHERE id = $2`, now(), caseID)
+		_, err = tx.ExecContext(ctx, `UPDATE cases SET updated_at = $1 WHERE id = $2`, s.now(), caseID)
 		return caseID, err
 	})
 	return err
@@ -147,7 +147,7 @@ func (s *Store) JoinCase(ctx context.Context, reportID, caseID int64, ev audit.E
 // requests, spam), starting its retention clock.
 func (s *Store) DiscardReport(ctx context.Context, reportID int64, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'descartado', closed_on = $1 WHERE id = $2 AND triage = 'pendiente'`, time.Now().UTC().Format("2006-01-02"), reportID)
+		res, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'descartado', closed_on = $1 WHERE id = $2 AND triage = 'pendiente'`, s.clock().UTC().Format("2006-01-02"), reportID)
 		if err != nil {
 			return 0, err
 		}
@@ -179,7 +179,7 @@ type CaseUpdate struct {
 func (s *Store) UpdateCase(ctx context.Context, id int64, u CaseUpdate, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
 		sets := []string{"updated_at = $1"}
-		args := []any{now()}
+		args := []any{s.now()}
 		set := func(col string, v any) {
 			args = append(args, v)
 			sets = append(sets, fmt.Sprintf("%s = $%d", col, len(args)))
@@ -199,7 +199,7 @@ func (s *Store) UpdateCase(ctx context.Context, id int64, u CaseUpdate, ev audit
 		if u.Consent != nil {
 			set("consent", boolInt(*u.Consent))
 			set("consent_by", u.ConsentBy)
-			set("consent_at", now())
+			set("consent_at", s.now())
 		}
 		if u.CloseRequestedBy != nil {
 			if *u.CloseRequestedBy == 0 {
@@ -211,7 +211,7 @@ func (s *Store) UpdateCase(ctx context.Context, id int64, u CaseUpdate, ev audit
 		}
 		if u.Closed != nil {
 			if *u.Closed {
-				set("closed_at", now())
+				set("closed_at", s.now())
 			} else {
 				set("closed_at", nil)
 			}
@@ -231,7 +231,7 @@ func (s *Store) UpdateCase(ctx context.Context, id int64, u CaseUpdate, ev audit
 		}
 		if u.Closed != nil && *u.Closed {
 			// Reports of a closed case start their retention clock with it.
-			if _, err := tx.ExecContext(ctx, `UPDATE reports SET closed_on = $1 WHERE case_id = $2`, time.Now().UTC().Format("2006-01-02"), id); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE reports SET closed_on = $1 WHERE case_id = $2`, s.clock().UTC().Format("2006-01-02"), id); err != nil {
 				return 0, err
 			}
 		}
@@ -268,7 +268,7 @@ type Entry struct {
 // AddNote stores a sealed note.
 func (s *Store) AddNote(ctx context.Context, e Entry, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		return s.insertTouch(ctx, tx, e.CaseID, `INSERT INTO case_notes (case_id, author_id, at, sealed) VALUES ($1, $2, $3, $4)`, e.CaseID, e.AuthorID, now(), e.Sealed)
+		return s.insertTouch(ctx, tx, e.CaseID, `INSERT INTO case_notes (case_id, author_id, at, sealed) VALUES ($1, $2, $3, $4)`, e.CaseID, e.AuthorID, s.now(), e.Sealed)
 	})
 }
 
@@ -282,7 +282,7 @@ func (s *Store) AddTask(ctx context.Context, e Entry, ev audit.Event) (int64, er
 // CompleteTask marks a task done.
 func (s *Store) CompleteTask(ctx context.Context, caseID, taskID int64, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE tasks SET done_at = $1 WHERE id = $2 AND case_id = $3 AND done_at IS NULL`, now(), taskID, caseID)
+		res, err := tx.ExecContext(ctx, `UPDATE tasks SET done_at = $1 WHERE id = $2 AND case_id = $3 AND done_at IS NULL`, s.now(), taskID, caseID)
 		if err != nil {
 			return 0, err
 		}
@@ -301,7 +301,7 @@ func (s *Store) AddReferral(ctx context.Context, e Entry, ev audit.Event) (int64
 		if e.OverrideBy != 0 {
 			override = e.OverrideBy
 		}
-		t := now()
+		t := s.now()
 		return s.insertTouch(ctx, tx, e.CaseID, `INSERT INTO referrals (case_id, institution, status, override_by, created_by, created_at, updated_at, sealed) VALUES ($1, $2, 'enviada', $3, $4, $5, $5, $6)`,
 			e.CaseID, e.Institution, override, e.AuthorID, t, e.Sealed)
 	})
@@ -310,7 +310,7 @@ func (s *Store) AddReferral(ctx context.Context, e Entry, ev audit.Event) (int64
 // MoveReferral changes a referral's status if it is still from.
 func (s *Store) MoveReferral(ctx context.Context, caseID, id int64, from, to string, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE referrals SET status = $1, updated_at = $2 WHERE id = $3 AND case_id = $4 AND status = $5`, to, now(), id, caseID, from)
+		res, err := tx.ExecContext(ctx, `UPDATE referrals SET status = $1, updated_at = $2 WHERE id = $3 AND case_id = $4 AND status = $5`, to, s.now(), id, caseID, from)
 		if err != nil {
 			return 0, err
 		}
@@ -326,7 +326,7 @@ func (s *Store) MoveReferral(ctx context.Context, caseID, id int64, from, to str
 func (s *Store) AddAssessment(ctx context.Context, e Entry, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
 		return s.insertTouch(ctx, tx, e.CaseID, `INSERT INTO assessments (case_id, instrument, version, level, present, by_id, at, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			e.CaseID, e.Instrument, e.Version, e.Level, e.Present, e.AuthorID, now(), e.Sealed)
+			e.CaseID, e.Instrument, e.Version, e.Level, e.Present, e.AuthorID, s.now(), e.Sealed)
 	})
 }
 
@@ -335,7 +335,7 @@ func (s *Store) insertTouch(ctx context.Context, tx *sql.Tx, caseID int64, q str
 	if err != nil {
 		return 0, fmt.Errorf("store: adding to case %d: %w", caseID, err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE cases SET updated_at = $1 WHERE id = $2`, now(), caseID)
+	_, err = tx.ExecContext(ctx, `UPDATE cases SET updated_at = $1 WHERE id = $2`, s.now(), caseID)
 	return id, err
 }
 
@@ -436,7 +436,7 @@ LIMIT 50`, reportID)
 func (s *Store) DecideDuplicate(ctx context.Context, a, b, by int64, same bool, ev audit.Event) error {
 	a, b = min(a, b), max(a, b)
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		return s.insertID(ctx, tx, `INSERT INTO duplicate_decisions (report_a, report_b, same, by_id, at) VALUES ($1, $2, $3, $4, $5)`, a, b, boolInt(same), by, now())
+		return s.insertID(ctx, tx, `INSERT INTO duplicate_decisions (report_a, report_b, same, by_id, at) VALUES ($1, $2, $3, $4, $5)`, a, b, boolInt(same), by, s.now())
 	})
 	return err
 }
@@ -445,7 +445,7 @@ func (s *Store) DecideDuplicate(ctx context.Context, a, b, by int64, same bool, 
 func (s *Store) Notify(ctx context.Context, roles []string, kind, object string, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
 		for _, r := range roles {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (staff_id, at, kind, object) SELECT id, $1, $2, $3 FROM staff WHERE role = $4 AND active = 1`, now(), kind, object, r); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (staff_id, at, kind, object) SELECT id, $1, $2, $3 FROM staff WHERE role = $4 AND active = 1`, s.now(), kind, object, r); err != nil {
 				return 0, fmt.Errorf("store: notifying: %w", err)
 			}
 		}

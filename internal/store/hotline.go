@@ -113,7 +113,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev audit.Event) err
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("store: reading the audit head: %w", err)
 	}
-	e := audit.Next(prev, time.Now().UTC().Format(time.RFC3339Nano), ev)
+	e := audit.Next(prev, s.now(), ev)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, object, detail, prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.Seq, e.At, e.Actor, e.Action, e.Object, e.Detail, e.Prev, e.Hash); err != nil {
 		return fmt.Errorf("store: appending to the audit log: %w", err)
@@ -303,7 +303,7 @@ func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
 func (s *Store) CreateStaff(ctx context.Context, u Staff, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
 		id, err := s.insertID(ctx, tx, `INSERT INTO staff (username, password, totp_sealed, role, team, scope, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			u.Username, u.Password, u.TOTPSealed, u.Role, u.Team, u.Scope, now())
+			u.Username, u.Password, u.TOTPSealed, u.Role, u.Team, u.Scope, s.now())
 		if err != nil {
 			return 0, fmt.Errorf("store: adding account %q: %w", u.Username, err)
 		}
@@ -350,7 +350,7 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 // LoginFailed counts a failed login.
 func (s *Store) LoginFailed(ctx context.Context, id int64, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		_, err := tx.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2`, now(), id)
+		_, err := tx.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2`, s.now(), id)
 		return id, err
 	})
 	return err
@@ -367,7 +367,7 @@ func (s *Store) LoginSucceeded(ctx context.Context, id, step int64, tokenHash []
 		if n, _ := res.RowsAffected(); n != 1 {
 			return 0, errors.New("store: this one-time code was already used")
 		}
-		t := now()
+		t := s.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`, tokenHash, id, csrf, t); err != nil {
 			return 0, fmt.Errorf("store: opening a session: %w", err)
 		}
@@ -408,7 +408,7 @@ func (s *Store) SessionByHash(ctx context.Context, hash []byte) (Session, error)
 
 // TouchSession records activity on a session.
 func (s *Store) TouchSession(ctx context.Context, hash []byte) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, now(), hash)
+	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE token_hash = $2`, s.now(), hash)
 	return err
 }
 
@@ -418,10 +418,22 @@ func (s *Store) EndSession(ctx context.Context, hash []byte) error {
 	return err
 }
 
-func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+func (s *Store) now() string { return s.clock().UTC().Format(time.RFC3339Nano) }
+
+func (s *Store) clock() time.Time {
+	if s.clockFn != nil {
+		return s.clockFn()
+	}
+	return time.Now()
+}
+
+// SetClock makes the hotline's timestamps (sessions, failures, closures,
+// break-glass) come from now, so that they agree with the desk's clock.
+// Call it before use.
+func (s *Store) SetClock(now func() time.Time) { s.clockFn = now }
 
 // Now is the store's timestamp format, for callers that build rows.
-func Now() string { return now() }
+func Now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 
 // SetStaff changes an account's role, team, scope or active flag, and
 // signs it out everywhere so that the change takes effect at once.
@@ -453,6 +465,6 @@ func (s *Store) BreakGlass(ctx context.Context, staffID, caseID int64, until tim
 // access to a case.
 func (s *Store) HasBreakGlass(ctx context.Context, staffID, caseID int64) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM break_glass WHERE staff_id = $1 AND case_id = $2 AND until > $3`, staffID, caseID, now()).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM break_glass WHERE staff_id = $1 AND case_id = $2 AND until > $3`, staffID, caseID, s.now()).Scan(&n)
 	return n > 0, err
 }

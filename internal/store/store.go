@@ -34,6 +34,8 @@ type Store struct {
 	d  dialect
 	// writeMu queues this process's hotline writes on SQLite.
 	writeMu sync.Mutex
+	// clockFn, when set, dates the hotline's rows (tests use a fake one).
+	clockFn func() time.Time
 }
 
 type dialect struct {
