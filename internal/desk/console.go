@@ -919,3 +919,49 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// Search finds reports that carry a phone, WhatsApp link, e-mail or handle,
+// through its blind index: the contact itself is neither stored nor
+// logged. Only reports a may read are returned.
+func (d *Desk) Search(ctx context.Context, a Actor, contact string) ([]QueueItem, error) {
+	if !handles(a) {
+		return nil, ErrForbidden
+	}
+	if d.screener == nil || utf8.RuneCountInString(contact) > 200 {
+		return nil, &InputError{"q", "a phone, WhatsApp link, e-mail or handle"}
+	}
+	ids := d.screener.Screen(contact).Identifiers
+	if len(ids) == 0 {
+		return nil, &InputError{"q", "no phone, WhatsApp link, e-mail or handle found in it"}
+	}
+	seen := map[int64]bool{}
+	var out []QueueItem
+	var tokens []string
+	for _, id := range ids {
+		tokens = append(tokens, id.Token)
+		if t := d.numberToken(id.E164); t != "" {
+			tokens = append(tokens, t)
+		}
+	}
+	for _, tok := range tokens {
+		rs, err := d.st.ReportsByToken(ctx, tok, 100)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if seen[r.ID] {
+				continue
+			}
+			seen[r.ID] = true
+			if _, err := d.loadReport(ctx, a, r.ID); err != nil {
+				continue // out of reach: not even its existence is shown
+			}
+			var sum screenSummary
+			_ = json.Unmarshal([]byte(r.Screen), &sum)
+			out = append(out, QueueItem{ID: r.ID, Kind: r.Kind, State: r.State, Urgency: r.Urgency, Urgent: r.Urgency >= 10, ReceivedOn: r.ReceivedOn, Channel: r.Channel, Tier: sum.Tier, Flags: sum.Flags})
+		}
+	}
+	ev := a.ev("report.search", "reports")
+	ev.Detail = fmt.Sprintf("found=%d", len(out))
+	return out, d.st.Audit(ctx, ev)
+}

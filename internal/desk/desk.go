@@ -152,6 +152,7 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 		}
 		for _, id := range res.Identifiers {
 			addToken(id.Kind, id.Token)
+			addToken("numero", d.numberToken(id.E164))
 		}
 		addToken("plantilla", d.templateToken(res.Folded))
 	}
@@ -165,6 +166,7 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 	if r.Contact.Value != "" && d.screener != nil {
 		for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {
 			addToken(id.Kind, id.Token)
+			addToken("numero", d.numberToken(id.E164))
 		}
 	}
 	plain, err := json.Marshal(sr)
@@ -245,6 +247,15 @@ func (d *Desk) StartReceiptPool(ctx context.Context, size int) {
 			}
 		}
 	}()
+}
+
+// numberToken links a number however it was given (a phone, a WhatsApp
+// link): the screener's tokens keep the kind apart, this one does not.
+func (d *Desk) numberToken(e164 string) string {
+	if e164 == "" {
+		return ""
+	}
+	return d.keys.Index("numero", e164)
 }
 
 // templateToken keys the folded offer text with its digits removed, so that

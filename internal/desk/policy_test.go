@@ -836,3 +836,60 @@ func TestDuplicates(t *testing.T) {
 		e.checkAudit()
 	})
 }
+
+// Search by contact finds reports through the blind index, only within the
+// searcher's reach. Contacts are SYNTHETIC.
+func TestSearchByContact(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		op1 := e.staffUser("op1", staff.Operador, "norte", "own")
+		op2 := e.staffUser("op2", staff.Operador, "norte", "own")
+		ana := e.staffUser("ana", staff.Analista, "norte", "own")
+		withContact := func(offer string) hotline.Report {
+			r := plainReport("búsqueda")
+			r.Offer = offer
+			return r
+		}
+		_, pending := e.submit(withContact("Trabajo en Cancún, pasaje pagado, escribe al 55 1234 5678"))
+		_, inCase := e.submit(withContact("Edecanes, 3 mil diarios, WhatsApp https://wa.me/5215512345678"))
+		_, other := e.submit(withContact("Bodega en Monterrey, llama al 81 8765 4321"))
+		c, err := e.d.OpenCase(e.ctx, op1, inCase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(a desk.Actor, q string) []int64 {
+			t.Helper()
+			res, err := e.d.Search(e.ctx, a, q)
+			if err != nil {
+				t.Fatalf("Search(%q): %v", q, err)
+			}
+			var out []int64
+			for _, r := range res {
+				out = append(out, r.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		// The same number written three ways finds the same reports.
+		for _, q := range []string{"55 1234 5678", "+52 1 55-1234-5678", "wa.me/5215512345678"} {
+			if got := ids(op1, q); !slices.Equal(got, []int64{pending, inCase}) {
+				t.Errorf("op1 Search(%q) = %v, want [%d %d]", q, got, pending, inCase)
+			}
+		}
+		// op2 cannot see op1's case, not even that it exists.
+		if got := ids(op2, "5512345678"); !slices.Equal(got, []int64{pending}) {
+			t.Errorf("op2 sees %v, want only the pending report %d (case %d is op1's)", got, pending, c)
+		}
+		if got := ids(op1, "81 8765 4321"); !slices.Equal(got, []int64{other}) {
+			t.Errorf("other number: %v", got)
+		}
+		if _, err := e.d.Search(e.ctx, ana, "5512345678"); !errors.Is(err, desk.ErrForbidden) {
+			t.Errorf("analyst search: %v, want ErrForbidden", err)
+		}
+		var in *desk.InputError
+		if _, err := e.d.Search(e.ctx, op1, "sin contacto"); !errors.As(err, &in) {
+			t.Errorf("search without a contact: %v, want InputError", err)
+		}
+		e.checkAudit()
+	})
+}

@@ -395,18 +395,30 @@ type Duplicate struct {
 
 // Duplicates suggests reports sharing a token with reportID.
 func (s *Store) Duplicates(ctx context.Context, reportID int64) ([]Duplicate, error) {
-	// One row per other report, naming what they share.
 	rows, err := s.db.QueryContext(ctx, `
-SELECT o.report_id, COALESCE(MAX(r.case_id), 0), MIN(o.kind)
+SELECT DISTINCT o.report_id, COALESCE(r.case_id, 0), o.kind
 FROM report_tokens t
 JOIN report_tokens o ON o.token = t.token AND o.report_id <> t.report_id
 JOIN reports r ON r.id = o.report_id
 WHERE t.report_id = $1
-GROUP BY o.report_id
 ORDER BY o.report_id
-LIMIT 50`, reportID)
+LIMIT 500`, reportID)
 	if err != nil {
 		return nil, fmt.Errorf("store: suggesting duplicates: %w", err)
+	}
+	// One suggestion per other report, named by the most telling thing
+	// they share: a contact, then a number written differently, then the
+	// offer's template, then similar text.
+	rank := func(kind string) int {
+		switch kind {
+		case "numero":
+			return 1
+		case "plantilla":
+			return 2
+		case "texto":
+			return 3
+		}
+		return 0
 	}
 	var out []Duplicate
 	for rows.Next() {
@@ -415,9 +427,21 @@ LIMIT 50`, reportID)
 			rows.Close()
 			return nil, err
 		}
+		if n := len(out); n > 0 && out[n-1].ReportID == d.ReportID {
+			if rank(d.Kind) < rank(out[n-1].Kind) || rank(d.Kind) == rank(out[n-1].Kind) && d.Kind < out[n-1].Kind {
+				out[n-1].Kind = d.Kind
+			}
+			continue
+		}
+		if len(out) == 50 {
+			break
+		}
 		out = append(out, d)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	for i := range out {
 		a, b := min(reportID, out[i].ReportID), max(reportID, out[i].ReportID)
 		var same int
@@ -529,4 +553,22 @@ func (s *Store) DeleteExpired(ctx context.Context, cutoff time.Time, actor strin
 		err = s.Audit(ctx, audit.Event{Actor: actor, Action: "retention.deleted", Object: "reports", Detail: fmt.Sprintf("reports=%d cases=%d cutoff=%s", reports, cases, day)})
 	}
 	return reports, cases, err
+}
+
+// ReportsByToken lists reports carrying a blind-indexed identifier.
+func (s *Store) ReportsByToken(ctx context.Context, token string, limit int) ([]Report, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id IN (SELECT report_id FROM report_tokens WHERE token = $1) ORDER BY id DESC LIMIT $2`, token, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: searching reports: %w", err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

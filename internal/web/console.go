@@ -44,6 +44,7 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	post("/consola/reportes/{id}/{action}", "console_report_action", s.consoleReportAction)
 	get("/consola/casos/{id}", "console_case", s.consoleCase)
 	post("/consola/casos/{id}/{action}", "console_case_action", s.consoleCaseAction)
+	get("/consola/buscar", "console_search", s.consoleSearch)
 	get("/consola/personal", "console_staff", s.consoleStaff)
 	post("/consola/personal", "console_staff_post", s.consoleStaff)
 	get("/consola/exportar/{file}", "console_export", s.consoleExport)
@@ -433,4 +434,26 @@ func (s *Server) consoleStaff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.consoleView(w, r, "console_staff", "console.staff.title", p, http.StatusOK)
+}
+
+type searchPage struct {
+	Q       string
+	Results []desk.QueueItem
+	Done    bool
+}
+
+// consoleSearch looks reports up by a contact. The contact travels in the
+// query string of a no-store page, is turned into its blind index and is
+// never logged (the request log keeps the path, not the query).
+func (s *Server) consoleSearch(w http.ResponseWriter, r *http.Request) {
+	p := searchPage{Q: r.URL.Query().Get("q")}
+	if strings.TrimSpace(p.Q) != "" {
+		res, err := s.hot.Desk.Search(r.Context(), consoleFrom(r).Actor, p.Q)
+		if err != nil {
+			s.deskError(w, r, err)
+			return
+		}
+		p.Results, p.Done = res, true
+	}
+	s.consoleView(w, r, "console_search", "console.search", p, http.StatusOK)
 }

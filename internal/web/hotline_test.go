@@ -2038,3 +2038,29 @@ func TestReportAPIRequiresJSON(t *testing.T) {
 	}
 	wantStatus(t, "JSON with charset", c.do("POST", "/api/v1/reports", strings.NewReader(body), "Content-Type", "application/json; charset=utf-8"), http.StatusCreated)
 }
+
+// The console's search by contact: operators find reports by a number
+// written any way, analysts may not search, and the searched contact never
+// reaches the logs. Contacts are SYNTHETIC.
+func TestConsoleSearch(t *testing.T) {
+	e := hotlineServer(t)
+	op := e.addUser("op1", staff.Operador, "norte", "own")
+	ana := e.addUser("ana1", staff.Analista, "norte", "own")
+	r := syntheticReport("[SINTÉTICO] oferta con número")
+	r.Offer = "Edecanes, 3 mil diarios, viaje pagado, WhatsApp 55 9876 5432"
+	_, id := e.submit(r)
+	c := e.login(op)
+	w := c.get("/consola/buscar?q=" + url.QueryEscape("+52 1 55 9876 5432"))
+	wantStatus(t, "operator search", w, http.StatusOK)
+	if !strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
+		t.Errorf("search does not list report %d", id)
+	}
+	w = c.get("/consola/buscar?q=" + url.QueryEscape("33 1111 2222"))
+	if strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
+		t.Error("another number finds the report")
+	}
+	wantStatus(t, "analyst search", e.login(ana).get("/consola/buscar?q=5598765432"), http.StatusForbidden)
+	if strings.Contains(e.logs.String(), "9876") {
+		t.Error("the searched number reached the logs")
+	}
+}

@@ -391,7 +391,8 @@ func TestTemplatesWithZeroData(t *testing.T) {
 			Next        []string
 			Instruments []hotline.Instrument
 		}{Instruments: hotline.Instruments()}, StateOf: stateName},
-		"console_staff": consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)}}
+		"console_staff": consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)},
+		"console_search": consoleData{Page: searchPage{Done: true}, StateOf: stateName}}
 	for _, name := range pageNames {
 		for _, l := range []locale.Lang{locale.ES, locale.EN} {
 			var buf bytes.Buffer
