@@ -30,15 +30,16 @@ func startServer(t *testing.T) string {
 	return startServerDB(t, filepath.Join(t.TempDir(), "vigia.db"))
 }
 
-// startServerDB is startServer over a given database file.
-func startServerDB(t *testing.T, db string) string {
+// startServerDB is startServer over a given database file, with extra
+// serve flags.
+func startServerDB(t *testing.T, db string, flags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	env := map[string]string{"VIGIA_DATABASE_URL": db}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), func(k string) string { return env[k] }, pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
