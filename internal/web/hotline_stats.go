@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/disclosure"
@@ -61,20 +62,12 @@ func (s *Server) hotlineStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := statsData{From: from, To: to, K: s.hot.K, Kinds: hotline.Kinds}
-	official := map[string]int64{}
-	if m, ok := sesnsp.MeasureByID("trata"); ok {
-		lt, _, err := s.loadLatest(r.Context(), m, sesnsp.Victimas, false)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if lt != nil && lt.Brief != nil {
-			d.OfficialPeriod = monthName(l, lt.From) + " – " + monthName(l, lt.To)
-			for _, f := range lt.Brief.ByState {
-				official[f.Code] = f.Count
-			}
-		}
+	official, period, err := s.officialByState(r, l)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
+	d.OfficialPeriod = period
 	for i := range res.Rows {
 		code, _ := strconv.Atoi(res.Rows[i])
 		name, _ := stateByCodeName(code)
@@ -153,4 +146,46 @@ func (s *Server) consoleExport(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Error("export", "file", file, "err", err)
 	}
+}
+
+// officialCache keeps the official victims by state for one generation of
+// the store: building them reads every release (a quarter of a second),
+// and they change only with an import.
+type officialCache struct {
+	mu     sync.Mutex
+	key    string
+	counts map[string]int64
+	period string
+}
+
+// officialByState returns trafficking victims by state (keyed "01"…"32")
+// for the last 12 published months, and that period's label.
+func (s *Server) officialByState(r *http.Request, l locale.Lang) (map[string]int64, string, error) {
+	gen, err := s.generation(r.Context())
+	if err != nil {
+		return nil, "", err
+	}
+	key := gen + " " + string(l) + " " + s.now().UTC().Format("2006")
+	c := &s.official
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key {
+		return c.counts, c.period, nil
+	}
+	counts := map[string]int64{}
+	period := ""
+	if m, ok := sesnsp.MeasureByID("trata"); ok {
+		lt, _, err := s.loadLatest(r.Context(), m, sesnsp.Victimas, false)
+		if err != nil {
+			return nil, "", err
+		}
+		if lt != nil && lt.Brief != nil {
+			period = monthName(l, lt.From) + " – " + monthName(l, lt.To)
+			for _, f := range lt.Brief.ByState {
+				counts[f.Code] = f.Count
+			}
+		}
+	}
+	c.key, c.counts, c.period = key, counts, period
+	return counts, period, nil
 }

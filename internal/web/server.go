@@ -38,6 +38,7 @@ type Server struct {
 	reportLimits  *limiter
 	receiptLimits *limiter
 	receiptFails  *failures
+	official      officialCache
 	// now is the clock, replaceable in tests.
 	now func() time.Time
 }
