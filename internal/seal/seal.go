@@ -56,10 +56,11 @@ type ReceiptCost struct {
 	MemoryK uint32 // KiB
 }
 
-// DefaultReceiptCost is about 1.5 ms of one core: enumerating half of the
-// 10^16 receipts would take some 10^5 core-years even with the pepper
-// stolen, and without the pepper it cannot start.
-var DefaultReceiptCost = ReceiptCost{Time: 1, MemoryK: 1024}
+// DefaultReceiptCost is about 0.6 ms of one core (512 KiB fits in the
+// cache; 1 MiB took 1.4 ms and halved the intake's throughput,
+// bench/README.md). Enumerating half of the 10^16 receipts would still take
+// some 10^5 core-years with the pepper stolen, and cannot start without it.
+var DefaultReceiptCost = ReceiptCost{Time: 1, MemoryK: 512}
 
 // file is the on-disk form of the keys. The intake file has no identity.
 type file struct {

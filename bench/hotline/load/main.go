@@ -73,6 +73,11 @@ func load(client *http.Client, base string, conc int, dur, think time.Duration, 
 		go func() {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(w), uint64(start.UnixNano())))
+			if think > 0 {
+				// People do not all press "send" in the same millisecond:
+				// each reporter starts somewhere in the first think time.
+				time.Sleep(time.Duration(r.Int64N(int64(think))))
+			}
 			for i := 0; ctx.Err() == nil; i++ {
 				body := report(r, w*1_000_000+i)
 				t0 := time.Now()
