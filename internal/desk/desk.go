@@ -156,11 +156,14 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 		}
 		addToken("plantilla", d.templateToken(res.Folded))
 	}
-	// Similar texts: the LSH band keys of the description and offer
-	// together, so that a person can be shown reports that tell the same
-	// story.
-	for i, b := range d.similar.Sketch(similar.Ad{ID: "r", Text: normalize.New(r.Description + "\n" + r.Offer).Folded}).BandKeys() {
-		addToken("texto", d.keys.Index("texto", fmt.Sprintf("%d:%d", i, b)))
+	// Similar texts: the LSH band keys of the description and of the
+	// offer, each on its own (joined, a retold story with no offer no
+	// longer looks like the first telling), so that a person can be shown
+	// reports that tell the same story.
+	for _, text := range []string{r.Description, r.Offer} {
+		for i, b := range d.similar.Sketch(similar.Ad{ID: "r", Text: normalize.New(text).Folded}).BandKeys() {
+			addToken("texto", d.keys.Index("texto", fmt.Sprintf("%d:%d", i, b)))
+		}
 	}
 	if r.Contact.Value != "" && d.screener != nil {
 		for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {
