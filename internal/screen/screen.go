@@ -13,6 +13,7 @@ import (
 // links the same phone across runs; without the key a token reveals nothing.
 type Screener struct {
 	key []byte
+	tok *contact.Tokener
 }
 
 // New returns a screener with the HMAC key for identifier tokens.
@@ -20,7 +21,7 @@ func New(key []byte) (*Screener, error) {
 	if len(key) < 16 {
 		return nil, fmt.Errorf("screen: the token key must be at least 16 bytes")
 	}
-	return &Screener{key: key}, nil
+	return &Screener{key: key, tok: contact.NewTokener(key)}, nil
 }
 
 // Flag is a red flag found in an ad, with its evidence.
@@ -68,11 +69,11 @@ type Result struct {
 // Screen checks one ad's text.
 func (s *Screener) Screen(text string) Result {
 	t := normalize.New(text)
-	ids := contact.Extract(text)
+	ids := contact.ExtractText(t)
 	// The model was trained on the features the flags package derives from
 	// the text; using the same ones keeps its calibration.
-	hits := flags.Match(t)
-	a := flags.AssessHits(hits, flags.FeaturesFromText(t))
+	hits, feat := flags.MatchFeatures(t)
+	a := flags.AssessHits(hits, feat)
 	res := Result{Tier: a.Tier, Risk: a.Risk, Flags: []Flag{}, Identifiers: []Identifier{}, ModelVersion: a.ModelVersion,
 		RulesVersion: a.RulesVersion, Folded: t.Folded}
 	for _, h := range hits {
@@ -89,7 +90,7 @@ func (s *Screener) Screen(text string) Result {
 		res.ReasonsEN = append(res.ReasonsEN, r.TextEN)
 	}
 	for _, id := range ids {
-		out := Identifier{Kind: string(id.Kind), Token: contact.Token(s.key, id), Last4: contact.Last4(id), StartByte: id.Start, EndByte: id.End}
+		out := Identifier{Kind: string(id.Kind), Token: s.token(id), Last4: contact.Last4(id), StartByte: id.Start, EndByte: id.End}
 		if id.E164 != "" {
 			out.E164 = id.E164
 		} else {
@@ -99,6 +100,13 @@ func (s *Screener) Screen(text string) Result {
 		res.Identifiers = append(res.Identifiers, out)
 	}
 	return res
+}
+
+func (s *Screener) token(id contact.Identifier) string {
+	if s.tok == nil { // a Screener not made by New
+		return contact.Token(s.key, id)
+	}
+	return s.tok.Token(id)
 }
 
 // Tokens returns the identifier tokens of a result, for linking ads.

@@ -18,7 +18,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
+	"slices"
 	"sort"
+	"sync"
 
 	"github.com/vigia-mx/vigia/internal/screen/normalize"
 )
@@ -62,8 +65,11 @@ type Identifier struct {
 
 // Extract returns the identifiers in text, one per (Kind, Value) at its
 // first occurrence, sorted by Start.
-func Extract(text string) []Identifier {
-	nt := normalize.New(text)
+func Extract(text string) []Identifier { return ExtractText(normalize.New(text)) }
+
+// ExtractText is Extract for a text already folded by normalize.New, for
+// callers that need the folded text themselves.
+func ExtractText(nt normalize.Text) []Identifier {
 	x := extractor{t: &nt, f: nt.Folded}
 	// Order matters: each scanner masks what it consumed, so the digits of a
 	// wa.me link are not also a phone and the domain of an e-mail is not a
@@ -120,6 +126,32 @@ func Token(key []byte, id Identifier) string {
 	m.Write([]byte{':'})
 	m.Write([]byte(id.Value))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Tokener makes the Token of identifiers with one key, reusing the keyed
+// hash state (HMAC's padded key) instead of deriving it for every token.
+// It is safe for concurrent use.
+type Tokener struct{ pool sync.Pool }
+
+// NewTokener returns a Tokener for key.
+func NewTokener(key []byte) *Tokener {
+	key = slices.Clone(key)
+	t := &Tokener{}
+	t.pool.New = func() any { return hmac.New(sha256.New, key) }
+	return t
+}
+
+// Token is Token(key, id).
+func (t *Tokener) Token(id Identifier) string {
+	m := t.pool.Get().(hash.Hash)
+	m.Reset()
+	m.Write([]byte(string(id.Kind)))
+	m.Write([]byte{':'})
+	m.Write([]byte(id.Value))
+	var sum [sha256.Size]byte
+	out := hex.EncodeToString(m.Sum(sum[:0]))
+	t.pool.Put(m)
+	return out
 }
 
 // Last4 returns the last 4 digits of a phone or WhatsApp number, for

@@ -344,3 +344,27 @@ func TestBenchAd(t *testing.T) {
 // pinnedToken is HMAC-SHA256("synthetic-test-key-0123456789",
 // "phone:+525512345678"), computed independently with Python's hmac.
 const pinnedToken = "d0a6a06f9988bd0aa5d736f6a6380ef2cd34310eb7d706c40aab5d5d39caaa8b"
+
+// A Tokener gives the same tokens as Token, also when reused and shared.
+func TestTokener(t *testing.T) {
+	key := []byte("synthetic tokener key, 32 bytes!")
+	tk := NewTokener(key)
+	ids := []Identifier{{Kind: KindPhone, Value: "+525512345678"}, {Kind: KindEmail, Value: "a@b.mx"},
+		{Kind: KindURL, Value: ""}, {Kind: KindHandle, Value: "instagram:x"}}
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			for range 50 {
+				for _, id := range ids {
+					if got, want := tk.Token(id), Token(key, id); got != want {
+						t.Errorf("%v: %s, want %s", id, got, want)
+					}
+				}
+			}
+			done <- true
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"sync"
 
@@ -43,8 +44,9 @@ type Flag struct {
 	Sources     []string `json:"sources"`
 	Computed    bool     `json:"computed,omitempty"` // network signal, no text patterns
 
-	re    []pattern
-	reReq []pattern
+	re       []pattern
+	reReq    []pattern
+	reqFlags []int // indexes of RequireFlags in the rule set
 }
 
 // RuleSet is the parsed rules.json.
@@ -59,7 +61,14 @@ type RuleSet struct {
 
 	negBefore, negAfter *regexp.Regexp
 	byID                map[string]int
+	inputIdx            map[string]int // text flag id → its model input, inputNames order
 	lits                *literals
+	// litFlags[id]: the rules one of whose patterns has literal id in its
+	// prefilter; anyFlags: the rules with a pattern without a prefilter.
+	// A rule in neither for the literals of a text cannot fire on it.
+	litFlags [][]int32
+	anyFlags []int32
+	feat     featPatterns // the model's feature patterns, registered in lits
 }
 
 // Hit is one fired flag with its evidence.
@@ -126,6 +135,12 @@ func ParseRules(b []byte) (*RuleSet, error) {
 		}
 	}
 	rs.indexLiterals()
+	rs.inputIdx = make(map[string]int)
+	for _, f := range rs.Flags {
+		if !f.Computed {
+			rs.inputIdx[f.ID] = len(rs.inputIdx)
+		}
+	}
 	for _, f := range rs.Flags {
 		for _, id := range f.RequireFlags {
 			j, ok := rs.byID[id]
@@ -135,6 +150,12 @@ func ParseRules(b []byte) (*RuleSet, error) {
 			if len(rs.Flags[j].RequireFlags) > 0 {
 				return nil, fmt.Errorf("flags: %s requires %s, which itself has require_flags", f.ID, id)
 			}
+		}
+	}
+	for i := range rs.Flags {
+		f := &rs.Flags[i]
+		for _, id := range f.RequireFlags {
+			f.reqFlags = append(f.reqFlags, rs.byID[id])
 		}
 	}
 	return &rs, nil
@@ -153,6 +174,14 @@ func (rs *RuleSet) indexLiterals() {
 			for _, l := range p.st.starts {
 				p.st.startIDs = append(p.st.startIDs, rs.lits.add(l))
 			}
+			p.st.win = slices.Clone(p.st.win) // a starter copied from a package pattern shares it
+			for i := range p.st.win {
+				w := &p.st.win[i]
+				w.ids = nil
+				for _, l := range w.lits {
+					w.ids = append(w.ids, rs.lits.add(l))
+				}
+			}
 		}
 	}
 	for i := range rs.Flags {
@@ -164,7 +193,34 @@ func (rs *RuleSet) indexLiterals() {
 			reg(&f.reReq[j])
 		}
 	}
+	rs.feat = featPatterns{whatsApp: reFeatWhatsApp, email: reFeatEmail, url: reFeatURL, company: reFeatCompany}
+	for _, p := range []*pattern{&rs.feat.whatsApp, &rs.feat.email, &rs.feat.url, &rs.feat.company} {
+		if p.st != nil {
+			st := *p.st // the package's pattern keeps its own starter
+			p.st = &st
+		}
+		reg(p)
+	}
 	rs.lits.build()
+	rs.litFlags = make([][]int32, len(rs.lits.lens))
+	for i := range rs.Flags {
+		seen := map[int32]bool{}
+		always := false
+		for _, p := range rs.Flags[i].re {
+			if p.lits == nil {
+				always = true
+			}
+			for _, id := range p.litIDs {
+				if !seen[id] {
+					seen[id] = true
+					rs.litFlags[id] = append(rs.litFlags[id], int32(i))
+				}
+			}
+		}
+		if always {
+			rs.anyFlags = append(rs.anyFlags, int32(i))
+		}
+	}
 }
 
 func mustParseRules(b []byte) *RuleSet {
@@ -185,7 +241,7 @@ func Lookup(id string) (Flag, bool) {
 		return Flag{}, false
 	}
 	f := ruleSet().Flags[i]
-	f.re, f.reReq = nil, nil
+	f.re, f.reReq, f.reqFlags = nil, nil, nil
 	return f, true
 }
 
@@ -193,7 +249,7 @@ func Lookup(id string) (Flag, bool) {
 func All() []Flag {
 	out := make([]Flag, len(ruleSet().Flags))
 	for i, f := range ruleSet().Flags {
-		f.re, f.reReq = nil, nil
+		f.re, f.reReq, f.reqFlags = nil, nil, nil
 		out[i] = f
 	}
 	return out
@@ -205,11 +261,46 @@ func All() []Flag {
 func Match(t normalize.Text) []Hit { return ruleSet().match(t) }
 
 func (rs *RuleSet) match(t normalize.Text) []Hit {
+	occ := rs.lits.scan(t.Folded)
+	defer occ.release()
+	return rs.matchIn(t, occ)
+}
+
+// matchIn is match over a scan of t.Folded by the rule set's automaton.
+func (rs *RuleSet) matchIn(t normalize.Text, occ *occurrences) []Hit {
 	s := t.Folded
-	occ := rs.lits.scan(s)
 	type span struct{ s, e int }
-	found := make(map[string]span)
-	pass := func(f *Flag) {
+	// found[i] is the hit of rule i; s < 0: none.
+	var foundArr [64]span
+	found := foundArr[:0]
+	if len(rs.Flags) > len(foundArr) {
+		found = make([]span, 0, len(rs.Flags))
+	}
+	found = found[:len(rs.Flags)]
+	for i := range found {
+		found[i] = span{-1, -1}
+	}
+	nfound := 0
+	// may[i]: some pattern of rule i passes its prefilter.
+	var mayArr [64]bool
+	may := mayArr[:0]
+	if len(rs.Flags) > len(mayArr) {
+		may = make([]bool, 0, len(rs.Flags))
+	}
+	may = may[:len(rs.Flags)]
+	for _, id := range occ.touched {
+		for _, i := range rs.litFlags[id] {
+			may[i] = true
+		}
+	}
+	for _, i := range rs.anyFlags {
+		may[i] = true
+	}
+	pass := func(i int) {
+		if !may[i] {
+			return // no pattern of the rule can match: nothing else to check
+		}
+		f := &rs.Flags[i]
 		if len(f.reReq) > 0 {
 			ok := false
 			for _, re := range f.reReq {
@@ -224,8 +315,8 @@ func (rs *RuleSet) match(t normalize.Text) []Hit {
 		}
 		if len(f.RequireFlags) > 0 {
 			ok := false
-			for _, id := range f.RequireFlags {
-				if _, hit := found[id]; hit {
+			for _, j := range f.reqFlags {
+				if found[j].s >= 0 {
 					ok = true
 					break
 				}
@@ -239,36 +330,40 @@ func (rs *RuleSet) match(t normalize.Text) []Hit {
 			if !re.mayMatchIn(occ) {
 				continue
 			}
-			for _, m := range re.findAllIn(s, occ) {
-				if m[1] <= m[0] {
-					continue
+			re.eachIn(s, occ, func(a, b int) bool {
+				if b <= a {
+					return true
 				}
-				if best.s >= 0 && m[0] >= best.s {
-					break
+				if best.s >= 0 && a >= best.s {
+					return false
 				}
-				if f.Negatable && rs.negated(s, m[0], m[1], f.NegateAfter) {
-					continue
+				if f.Negatable && rs.negated(s, a, b, f.NegateAfter) {
+					return true
 				}
-				best = span{m[0], m[1]}
-				break
-			}
+				best = span{a, b}
+				return false
+			})
 		}
 		if best.s >= 0 {
-			found[f.ID] = best
+			found[i] = best
+			nfound++
 		}
 	}
 	for i := range rs.Flags {
 		if f := &rs.Flags[i]; !f.Computed && len(f.RequireFlags) == 0 {
-			pass(f)
+			pass(i)
 		}
 	}
 	for i := range rs.Flags {
 		if f := &rs.Flags[i]; !f.Computed && len(f.RequireFlags) > 0 {
-			pass(f)
+			pass(i)
 		}
 	}
-	hits := make([]Hit, 0, len(found))
-	for id, sp := range found {
+	hits := make([]Hit, 0, nfound)
+	for i, sp := range found {
+		if sp.s < 0 {
+			continue
+		}
 		os, oe := t.Span(sp.s, sp.e)
 		if os < 0 {
 			os = 0
@@ -280,8 +375,8 @@ func (rs *RuleSet) match(t normalize.Text) []Hit {
 			os = oe
 		}
 		hits = append(hits, Hit{
-			ID:       id,
-			Weight:   rs.Flags[rs.byID[id]].Weight,
+			ID:       rs.Flags[i].ID,
+			Weight:   rs.Flags[i].Weight,
 			Start:    os,
 			End:      oe,
 			Evidence: t.Original[os:oe],

@@ -116,15 +116,10 @@ func inputNames(rs *RuleSet) []string {
 
 // vectorize builds the model input from hits and features.
 func vectorize(rs *RuleSet, hits []Hit, f Features) []float64 {
-	names := inputNames(rs)
-	x := make([]float64, len(names))
-	nf := len(names) - len(simpleNames)
-	idx := make(map[string]int, nf)
-	for i := 0; i < nf; i++ {
-		idx[names[i]] = i
-	}
+	nf := len(rs.inputIdx) // the text flags, inputNames(rs)[:nf]
+	x := make([]float64, nf+len(simpleNames))
 	for _, h := range hits {
-		if i, ok := idx[h.ID]; ok {
+		if i, ok := rs.inputIdx[h.ID]; ok {
 			x[i] = 1
 		}
 	}

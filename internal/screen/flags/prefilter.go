@@ -82,7 +82,7 @@ func (p pattern) mayMatchIn(o *occurrences) bool {
 
 // findAllIn is findAll with the start candidates taken from the scan.
 func (p pattern) findAllIn(s string, o *occurrences) [][]int {
-	if p.st == nil || p.st.startIDs == nil {
+	if p.st == nil {
 		return p.findAll(s)
 	}
 	var out [][]int
@@ -97,8 +97,29 @@ func (p pattern) findAllIn(s string, o *occurrences) [][]int {
 	return out
 }
 
+// eachIn calls yield with the matches findAllIn returns, in order, until
+// yield returns false: a caller that wants the first acceptable match does
+// not pay for finding all of them.
+func (p pattern) eachIn(s string, o *occurrences, yield func(a, b int) bool) {
+	if p.st == nil {
+		for _, m := range p.re.FindAllStringIndex(s, -1) {
+			if !yield(m[0], m[1]) {
+				return
+			}
+		}
+		return
+	}
+	for from := 0; from < len(s); {
+		a, b, ok := p.st.findIn(s, from, o)
+		if !ok || !yield(a, b) {
+			return
+		}
+		from = max(b, a+1)
+	}
+}
+
 func (p pattern) matchesIn(s string, o *occurrences) bool {
-	if p.st == nil || p.st.startIDs == nil {
+	if p.st == nil {
 		return p.matches(s)
 	}
 	_, _, ok := p.st.findIn(s, 0, o)

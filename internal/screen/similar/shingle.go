@@ -214,21 +214,18 @@ func (h *hasher) bandKeys(dst []uint32, set []uint32) []uint32 {
 	if len(set) == 0 {
 		return dst
 	}
-	sig := make([]uint32, len(h.a))
-	for i := range sig {
-		sig[i] = ^uint32(0)
+	var sigArr [256]uint32
+	sig := sigArr[:0]
+	if len(h.a) > len(sigArr) {
+		sig = make([]uint32, 0, len(h.a))
 	}
+	sig = sig[:len(h.a)]
 	a := h.a
 	b := h.b[:len(a)]
-	for _, x := range set {
-		x := uint64(x)
-		sig := sig[:len(a)]
-		for i := range a {
-			v := uint32((a[i]*x + b[i]) >> 32)
-			if v < sig[i] {
-				sig[i] = v
-			}
-		}
+	// One hash function at a time over the whole set: its multiplier,
+	// offset and running minimum stay in registers.
+	for i := range a {
+		sig[i] = minHash(set, a[i], b[i])
 	}
 	for band := range h.bands {
 		k := uint64(band+1) * 0x9e3779b97f4a7c15
@@ -238,4 +235,24 @@ func (h *hasher) bandKeys(dst []uint32, set []uint32) []uint32 {
 		dst = append(dst, fold32(mix64(k)))
 	}
 	return dst
+}
+
+// minHash is min over x in set of ⌊(a·x + b) mod 2⁶⁴ / 2³²⌋. It is a
+// function of its own so that the loop keeps everything in registers.
+//
+//go:noinline
+func minHash(set []uint32, a, b uint64) uint32 {
+	m0, m1, m2, m3 := ^uint32(0), ^uint32(0), ^uint32(0), ^uint32(0)
+	for len(set) >= 4 {
+		x0, x1, x2, x3 := set[0], set[1], set[2], set[3]
+		m0 = min(m0, uint32((a*uint64(x0)+b)>>32))
+		m1 = min(m1, uint32((a*uint64(x1)+b)>>32))
+		m2 = min(m2, uint32((a*uint64(x2)+b)>>32))
+		m3 = min(m3, uint32((a*uint64(x3)+b)>>32))
+		set = set[4:]
+	}
+	for _, x := range set {
+		m0 = min(m0, uint32((a*uint64(x)+b)>>32))
+	}
+	return min(m0, m1, m2, m3)
 }
