@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -54,6 +55,10 @@ type adOut struct {
 	modelVersion string
 	city         string
 	posted       time.Time
+	// Filled by the workers, so that the ordered goroutine only inserts
+	// and writes: the ad's near-duplicate sketch and its JSON line.
+	sketch *similar.Sketch
+	line   []byte
 }
 
 // cmdScreen screens a file of ads (JSONL or CSV with id,text[,posted_at,city,url]).
@@ -80,6 +85,14 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	}
 	if *memLimit > 0 && env.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
+		// With the limit bounding the peak, the collector need not run
+		// every time the heap doubles: a quarter of the CPU went to it on
+		// a million ads (bench/screen/README.md). GOGC still wins.
+		if env.getenv("GOGC") == "" {
+			old := debug.SetGCPercent(400)
+			defer debug.SetGCPercent(old)
+			defer debug.SetMemoryLimit(math.MaxInt64)
+		}
 	}
 	name := fs.Arg(0)
 	var in io.Reader
@@ -135,9 +148,19 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 	var ids []string // id per output line, "" for malformed lines
 	var kept []store.ScreenedAd
 	batch := time.Now().UTC().Format("20060102T150405")
-	n, bad, err := screenAll(ctx, env, name, in, sc, *strict, func(r *adOut) error {
+	// Sketching (shingles, MinHash) and JSON encoding are per ad and run in
+	// the workers; only inserting into the index, in input order, is serial.
+	prep := func(r *adOut) error {
 		if r.Error == "" {
-			ix.Add(similar.Ad{ID: *r.ID, Text: r.folded, Tokens: r.tokens, City: r.city, PostedAt: r.posted})
+			r.sketch = ix.Sketch(similar.Ad{ID: *r.ID, Text: r.folded, Tokens: r.tokens, City: r.city, PostedAt: r.posted})
+		}
+		var err error
+		r.line, err = json.Marshal(r)
+		return err
+	}
+	n, bad, err := screenAll(ctx, env, name, in, sc, *strict, prep, func(r *adOut) error {
+		if r.Error == "" {
+			ix.AddSketch(r.sketch)
 			ids = append(ids, *r.ID)
 			if *save {
 				kept = append(kept, r.stored(batch))
@@ -145,11 +168,14 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 		} else {
 			ids = append(ids, "")
 		}
-		b, err := json.Marshal(r)
-		if err != nil {
-			return err
+		if r.line == nil {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			r.line = b
 		}
-		tw.Write(b)
+		tw.Write(r.line)
 		return tw.WriteByte('\n')
 	})
 	if err != nil {
@@ -259,7 +285,9 @@ func loadKey(path string) ([]byte, error) {
 
 // screenAll reads every line and screens the ads on every core; emit
 // receives the results one by one in input order.
-func screenAll(ctx context.Context, env *environment, name string, in io.Reader, sc *screen.Screener, strict bool, emit func(*adOut) error) (n, bad int, err error) {
+// prep, if not nil, runs in the workers on each result before emit runs on
+// it in input order.
+func screenAll(ctx context.Context, env *environment, name string, in io.Reader, sc *screen.Screener, strict bool, prep, emit func(*adOut) error) (n, bad int, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ads := make(chan *adIn, 1024)
@@ -279,7 +307,13 @@ func screenAll(ctx context.Context, env *environment, name string, in io.Reader,
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range jobs {
-				results <- done{j.i, screenOne(sc, j.ad)}
+				r := screenOne(sc, j.ad)
+				if prep != nil {
+					if err := prep(r); err != nil && r.Error == "" {
+						r.Error = "encoding the result: " + err.Error()
+					}
+				}
+				results <- done{j.i, r}
 			}
 		})
 	}
