@@ -77,6 +77,12 @@ type Desk struct {
 	similar *similar.Index
 }
 
+// suggestBanding is the LSH banding for similar-text suggestions: 8 bands of
+// 4 rows find texts with Jaccard 0.8 at 98.5 % and 0.6 at 67 %, and hint
+// at 0.4 one time in five, which suits a suggestion a person confirms;
+// each text costs 8 stored tokens instead of the screener's 18.
+var suggestBanding = similar.Config{Bands: 8, Rows: 4}
+
 // DefaultRetention keeps closed reports and cases two years.
 const DefaultRetention = 2 * 365 * 24 * time.Hour
 
@@ -100,7 +106,7 @@ func New(cfg Config) *Desk {
 	if cfg.BreakGlass == 0 {
 		cfg.BreakGlass = time.Hour
 	}
-	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now, similar: similar.NewIndex(similar.DefaultConfig())}
+	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now, similar: similar.NewIndex(suggestBanding)}
 }
 
 // Geo is the municipal catalog.
