@@ -965,3 +965,44 @@ func (d *Desk) Search(ctx context.Context, a Actor, contact string) ([]QueueItem
 	ev.Detail = fmt.Sprintf("found=%d", len(out))
 	return out, d.st.Audit(ctx, ev)
 }
+
+// Assign gives a case to another member of staff who works cases. Only a
+// supervisor may, within their reach, and only to someone in the case's
+// team (or anyone, with scope all).
+func (d *Desk) Assign(ctx context.Context, a Actor, id, to int64) error {
+	if a.Role != staff.Supervisor {
+		return ErrForbidden
+	}
+	c, err := d.loadCase(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	u, err := d.st.StaffByID(ctx, to)
+	if err != nil || !u.Active || (u.Role != string(staff.Operador) && u.Role != string(staff.Supervisor)) {
+		return &InputError{"owner", "an active operator or supervisor"}
+	}
+	if a.Scope != "all" && u.Team != c.Team {
+		return &InputError{"owner", "someone in the case's team"}
+	}
+	ev := a.ev("case.assign", fmt.Sprintf("case:%d", id))
+	ev.Detail = fmt.Sprintf("staff:%d->staff:%d", c.OwnerID, to)
+	return d.st.UpdateCase(ctx, id, store.CaseUpdate{OwnerID: &to}, ev)
+}
+
+// Assignees lists who a supervisor may give a case to.
+func (d *Desk) Assignees(ctx context.Context, a Actor, team string) ([]store.Staff, error) {
+	if a.Role != staff.Supervisor {
+		return nil, nil
+	}
+	us, err := d.st.StaffList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Staff
+	for _, u := range us {
+		if u.Active && (u.Role == string(staff.Operador) || u.Role == string(staff.Supervisor)) && (a.Scope == "all" || u.Team == team) {
+			out = append(out, store.Staff{ID: u.ID, Username: u.Username, Role: u.Role, Team: u.Team})
+		}
+	}
+	return out, nil
+}

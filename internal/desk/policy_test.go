@@ -893,3 +893,52 @@ func TestSearchByContact(t *testing.T) {
 		e.checkAudit()
 	})
 }
+
+// A supervisor assigns a case within the team; the new owner works it, the
+// old one loses it; operators cannot assign; people outside the team or
+// without a caseload cannot receive it.
+func TestAssign(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		op1 := e.staffUser("op1", staff.Operador, "norte", "own")
+		op2 := e.staffUser("op2", staff.Operador, "norte", "own")
+		opSur := e.staffUser("opsur", staff.Operador, "sur", "own")
+		ana := e.staffUser("ana", staff.Analista, "norte", "own")
+		sup := e.staffUser("sup", staff.Supervisor, "norte", "team")
+		c, _, _ := e.openCase(op1)
+		if err := e.d.Assign(e.ctx, op1, c, op2.ID); !errors.Is(err, desk.ErrForbidden) {
+			t.Fatalf("operator assigns: %v", err)
+		}
+		var in *desk.InputError
+		for _, to := range []desk.Actor{opSur, ana} {
+			if err := e.d.Assign(e.ctx, sup, c, to.ID); !errors.As(err, &in) {
+				t.Errorf("assign to %s: %v, want InputError", to.Username, err)
+			}
+		}
+		if err := e.d.Assign(e.ctx, sup, c, op2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.d.Case(e.ctx, op2, c); err != nil {
+			t.Errorf("new owner cannot read the case: %v", err)
+		}
+		if _, err := e.d.Case(e.ctx, op1, c); !errors.Is(err, desk.ErrNotFound) {
+			t.Errorf("old owner still reads the case: %v", err)
+		}
+		as, err := e.d.Assignees(e.ctx, sup, "norte")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, u := range as {
+			names = append(names, u.Username)
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, []string{"op1", "op2", "sup"}) {
+			t.Errorf("assignees = %v", names)
+		}
+		if !slices.Contains(e.auditActions(), "case.assign") {
+			t.Error("assignment not audited")
+		}
+		e.checkAudit()
+	})
+}

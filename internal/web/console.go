@@ -334,8 +334,13 @@ func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request) {
 		desk.CaseView
 		Next        []string
 		Instruments []hotline.Instrument
+		Assignees   []store.Staff
 	}
 	p := casePage{CaseView: v, Instruments: hotline.Instruments()}
+	if p.Assignees, err = s.hot.Desk.Assignees(r.Context(), consoleFrom(r).Actor, v.Team); err != nil {
+		s.deskError(w, r, err)
+		return
+	}
 	for _, st := range hotline.Next(hotline.Status(v.Status)) {
 		p.Next = append(p.Next, string(st))
 	}
@@ -356,6 +361,9 @@ func (s *Server) consoleCaseAction(w http.ResponseWriter, r *http.Request) {
 	switch r.PathValue("action") {
 	case "mover":
 		err = s.hot.Desk.Move(ctx, a, id, hotline.Status(f.Get("a")))
+	case "asignar":
+		to, _ := strconv.ParseInt(f.Get("responsable"), 10, 64)
+		err = s.hot.Desk.Assign(ctx, a, id, to)
 	case "nota":
 		err = s.hot.Desk.AddNote(ctx, a, id, f.Get("texto"))
 	case "tarea":

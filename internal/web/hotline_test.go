@@ -22,6 +22,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -2062,5 +2063,34 @@ func TestConsoleSearch(t *testing.T) {
 	wantStatus(t, "analyst search", e.login(ana).get("/consola/buscar?q=5598765432"), http.StatusForbidden)
 	if strings.Contains(e.logs.String(), "9876") {
 		t.Error("the searched number reached the logs")
+	}
+}
+
+// The form takes up to three people, the second and third behind "otra
+// persona" (no JavaScript needed); empty fieldsets add no one. SYNTHETIC.
+func TestReportFormSeveralPeople(t *testing.T) {
+	e := hotlineServer(t)
+	c := e.client()
+	body := c.get("/reportar").Body.String()
+	for _, name := range []string{`name="edad"`, `name="edad_2"`, `name="sexo_3"`, `name="grupos_2"`, "<details"} {
+		if !strings.Contains(body, name) {
+			t.Errorf("form lacks %s", name)
+		}
+	}
+	w := c.postForm("/reportar", vals("tipo", "posible_trata", "descripcion", "[SINTÉTICO] dos hermanas", "estado", "21",
+		"edad", "13-17", "sexo", "mujer", "edad_2", "0-12", "sexo_2", "mujer", "grupos_2", "indigena"))
+	wantStatus(t, "submit", w, http.StatusOK)
+	m := regexp.MustCompile(`data-receipt="([0-9]{16})"`).FindStringSubmatch(w.Body.String())
+	if m == nil {
+		t.Fatalf("no receipt: %s", w.Body.String())
+	}
+	id := e.report(m[1]).ID
+	v, err := e.d.Report(e.ctx, desk.Actor{ID: 1, Role: staff.Operador, Team: "general", Scope: "own"}, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []hotline.Victim{{AgeBand: "13-17", Sex: "mujer"}, {AgeBand: "0-12", Sex: "mujer", Groups: []string{"indigena"}}}
+	if !reflect.DeepEqual(v.Content.Victims, want) {
+		t.Errorf("victims = %+v, want %+v", v.Content.Victims, want)
 	}
 }

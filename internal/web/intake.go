@@ -124,7 +124,20 @@ type stateOption struct {
 type reportForm struct {
 	hotline.Report
 	StateStr string
-	Victim   hotline.Victim
+	// People are the form's victim fieldsets: the first open, two more
+	// behind "otra persona" (a form without JavaScript cannot add rows).
+	People [formVictims]hotline.Victim
+}
+
+const formVictims = 3
+
+// victimField names a victim field of the form: the first person's
+// fields have no suffix, so that a short form stays short.
+func victimField(name string, i int) string {
+	if i == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s_%d", name, i+1)
 }
 
 func (f reportForm) Has(list []string, v string) bool {
@@ -171,8 +184,13 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 			d.Form.Recruitment = f["reclutamiento"]
 			d.Form.Offer = f.Get("oferta")
 			d.Form.Urgent = f.Get("urgente") == "si"
-			d.Form.Victim = hotline.Victim{AgeBand: f.Get("edad"), Sex: f.Get("sexo"), Nationality: f.Get("nacionalidad"), Groups: f["grupos"]}
-			d.Form.Victims = []hotline.Victim{d.Form.Victim}
+			d.Form.Victims = nil
+			for i := range formVictims {
+				v := hotline.Victim{AgeBand: f.Get(victimField("edad", i)), Sex: f.Get(victimField("sexo", i)),
+					Nationality: f.Get(victimField("nacionalidad", i)), Groups: f[victimField("grupos", i)]}
+				d.Form.People[i] = v
+				d.Form.Victims = append(d.Form.Victims, v)
+			}
 			d.Form.Contact = hotline.Contact{Method: f.Get("contacto"), Value: f.Get("contacto_valor"), Safe: f.Get("contacto_seguro")}
 			d.Form.Channel = "web"
 			rep := d.Form.Report

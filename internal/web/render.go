@@ -125,6 +125,8 @@ var funcs = template.FuncMap{
 	"list":     func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
 	"round":    func(x float64) int64 { return int64(math.Round(x)) },
 	"day":      func(s string) string { return s[:min(len(s), 10)] },
+	"vfield":   victimField,
+	"add":      func(a, b int) int { return a + b },
 	"minute":   func(s string) string { return strings.Replace(s[:min(len(s), 16)], "T", " ", 1) },
 	"objectID": func(s string) string { return s[strings.IndexByte(s, ':')+1:] },
 	"dict": func(kv ...any) map[string]any {

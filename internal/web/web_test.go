@@ -390,7 +390,8 @@ func TestTemplatesWithZeroData(t *testing.T) {
 			desk.CaseView
 			Next        []string
 			Instruments []hotline.Instrument
-		}{Instruments: hotline.Instruments()}, StateOf: stateName},
+			Assignees   []store.Staff
+		}{Instruments: hotline.Instruments(), Assignees: []store.Staff{{ID: 1, Username: "x"}}}, StateOf: stateName},
 		"console_staff": consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)},
 		"console_search": consoleData{Page: searchPage{Done: true}, StateOf: stateName}}
 	for _, name := range pageNames {
