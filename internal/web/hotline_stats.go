@@ -58,6 +58,18 @@ func (s *Server) hotlineStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("formato") == "csv" {
+		if r.URL.Query().Get("tabla") == "mes" {
+			// State × month, all classes: a second table suppressed on its
+			// own; it shares only the state totals with the first, which
+			// both publish alike, so neither helps undo the other.
+			monthly, err := s.hot.Desk.PublicMonthly(r.Context(), from, to, s.hot.K)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			s.hotlineCSVTable(w, monthly, from, to, "mes", "vigia-linea-mensual.csv")
+			return
+		}
 		s.hotlineCSV(w, r, res, from, to)
 		return
 	}
@@ -94,11 +106,17 @@ func (s *Server) hotlineStats(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) hotlineCSV(w http.ResponseWriter, r *http.Request, res disclosure.Result, from, to string) {
+	s.hotlineCSVTable(w, res, from, to, "tipo", "vigia-linea.csv")
+}
+
+// hotlineCSVTable writes a suppressed table as long CSV, one row per cell;
+// col names the column variable ("tipo" or "mes").
+func (s *Server) hotlineCSVTable(w http.ResponseWriter, res disclosure.Result, from, to, col, file string) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="vigia-linea.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
 	noStore(w)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"periodo_inicio", "periodo_fin", "cve_ent", "tipo", "reportes", "k"})
+	cw.Write([]string{"periodo_inicio", "periodo_fin", "cve_ent", col, "reportes", "k"})
 	k := strconv.Itoa(res.K)
 	for i := range res.Rows {
 		for j := range res.Cols {

@@ -2021,6 +2021,31 @@ func TestHotlineStatsSuppression(t *testing.T) {
 	if found["09/informacion"] != "suprimido" {
 		t.Errorf("CSV CDMX informacion = %q, want suprimido", found["09/informacion"])
 	}
+
+	// The state × month table: 12 months per state, suppressed on its own.
+	w = c.get("/linea?formato=csv&tabla=mes")
+	wantStatus(t, "/linea?formato=csv&tabla=mes", w, http.StatusOK)
+	rows, err = csv.NewReader(w.Body).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1+32*12 || rows[0][3] != "mes" {
+		t.Fatalf("monthly CSV: %d rows, header %v", len(rows), rows[0])
+	}
+	month := e.clock.Now().UTC().Format("2006-01")
+	byMonth := map[string]string{}
+	for _, r := range rows[1:] {
+		byMonth[r[2]+"/"+r[3]] = r[4]
+		if r[4] == "3" {
+			t.Errorf("monthly CSV row %v publishes a 3", r)
+		}
+	}
+	// CDMX's 3 is hidden, and so is Puebla's 12: it is the only other
+	// report count in the month, and with the month's total published it
+	// would give the 3 away (complementary suppression).
+	if byMonth["09/"+month] != "suprimido" || byMonth["21/"+month] != "suprimido" {
+		t.Errorf("monthly CSV: Puebla %q, CDMX %q; want both suprimido", byMonth["21/"+month], byMonth["09/"+month])
+	}
 }
 
 // A report can only come as JSON: a plain form posted from another site
