@@ -1006,3 +1006,29 @@ func (d *Desk) Assignees(ctx context.Context, a Actor, team string) ([]store.Sta
 	}
 	return out, nil
 }
+
+// DueTasks lists a's open tasks due within a week, overdue first, for the
+// console's home page; only cases still within a's reach are listed.
+func (d *Desk) DueTasks(ctx context.Context, a Actor) ([]store.DueTask, error) {
+	if !handles(a) {
+		return nil, nil
+	}
+	ts, err := d.st.OpenTasks(ctx, a.ID, d.now().UTC().AddDate(0, 0, 7).Format("2006-01-02"))
+	if err != nil {
+		return nil, err
+	}
+	out := ts[:0]
+	for _, t := range ts {
+		c, err := d.st.CaseByID(ctx, t.CaseID)
+		if err != nil {
+			continue
+		}
+		if ok, err := d.caseAccess(ctx, a, c); err == nil && ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Today is the desk's date, for pages that mark what is overdue.
+func (d *Desk) Today() string { return d.now().UTC().Format("2006-01-02") }

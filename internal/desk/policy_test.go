@@ -942,3 +942,48 @@ func TestAssign(t *testing.T) {
 		e.checkAudit()
 	})
 }
+
+// The home page's task list: a's open tasks due within a week, not done
+// ones, not later ones, and none of a case a no longer has.
+func TestDueTasks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		op1 := e.staffUser("op1", staff.Operador, "norte", "own")
+		op2 := e.staffUser("op2", staff.Operador, "norte", "own")
+		sup := e.staffUser("sup", staff.Supervisor, "norte", "team")
+		c1, _, _ := e.openCase(op1)
+		c2, _, _ := e.openCase(op1)
+		day := func(n int) string { return e.clock.Now().UTC().AddDate(0, 0, n).Format("2006-01-02") }
+		for _, tc := range []struct {
+			c   int64
+			due string
+		}{{c1, day(-2)}, {c1, day(3)}, {c1, day(30)}, {c2, day(1)}} {
+			if err := e.d.AddTask(e.ctx, op1, tc.c, "[SINTÉTICO] llamar", tc.due); err != nil {
+				t.Fatal(err)
+			}
+		}
+		due := func(a desk.Actor) []string {
+			t.Helper()
+			ts, err := e.d.DueTasks(e.ctx, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, x := range ts {
+				out = append(out, fmt.Sprintf("%d@%s", x.CaseID, x.DueOn))
+			}
+			return out
+		}
+		want := []string{fmt.Sprintf("%d@%s", c1, day(-2)), fmt.Sprintf("%d@%s", c2, day(1)), fmt.Sprintf("%d@%s", c1, day(3))}
+		if got := due(op1); !slices.Equal(got, want) {
+			t.Fatalf("due tasks = %v, want %v", got, want)
+		}
+		// c2 goes to op2: op1's task there is no longer op1's to see.
+		if err := e.d.Assign(e.ctx, sup, c2, op2.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := due(op1); len(got) != 2 {
+			t.Fatalf("after reassignment op1 sees %v", got)
+		}
+	})
+}

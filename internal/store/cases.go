@@ -572,3 +572,28 @@ func (s *Store) ReportsByToken(ctx context.Context, token string, limit int) ([]
 	}
 	return out, rows.Err()
 }
+
+// DueTask is an open task with its case, for a person's list.
+type DueTask struct {
+	ID, CaseID int64
+	DueOn      string
+}
+
+// OpenTasks lists an account's open tasks due on or before a day
+// (YYYY-MM-DD), earliest first.
+func (s *Store) OpenTasks(ctx context.Context, staffID int64, dueBy string) ([]DueTask, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, case_id, due_on FROM tasks WHERE assignee_id = $1 AND done_at IS NULL AND due_on <= $2 ORDER BY due_on, id LIMIT 100`, staffID, dueBy)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []DueTask
+	for rows.Next() {
+		var t DueTask
+		if err := rows.Scan(&t.ID, &t.CaseID, &t.DueOn); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

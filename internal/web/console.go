@@ -188,6 +188,8 @@ func stateName(c int) string {
 }
 
 type consoleHomeData struct {
+	Tasks         []store.DueTask
+	Today         string
 	Queue         []desk.QueueItem
 	Cases         []store.Case
 	CloseRequests []store.Case
@@ -212,6 +214,11 @@ func (s *Server) consoleHome(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if d.Tasks, err = s.hot.Desk.DueTasks(r.Context(), a); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Today = s.hot.Desk.Today()
 	if d.Notifications, err = s.hot.Desk.Notifications(r.Context(), a); err != nil {
 		s.serverError(w, r, err)
 		return

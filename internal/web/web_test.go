@@ -384,7 +384,7 @@ func TestTemplatesWithZeroData(t *testing.T) {
 	zero := map[string]any{"home": homeData{}, "state": stateData{}, "states": statesData{}, "analysis": analysisData{},
 		"data": dataPage{}, "method": []sesnsp.Measure{}, "error": "", "check": checkData{},
 		"report": reportData{}, "receipt": reportData{}, "follow": followData{Follow: &desk.Followup{}}, "hotline_stats": statsData{},
-		"console_login": loginData{}, "console_home": consoleData{Page: consoleHomeData{}, StateOf: stateName},
+		"console_login": loginData{}, "console_home": consoleData{Page: consoleHomeData{Tasks: []store.DueTask{{ID: 1, CaseID: 1, DueOn: "2026-01-01"}}}, StateOf: stateName},
 		"console_report": consoleData{Page: desk.ReportView{}, StateOf: stateName},
 		"console_case": consoleData{Page: struct {
 			desk.CaseView
