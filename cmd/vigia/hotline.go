@@ -189,6 +189,7 @@ func cmdRetention(ctx context.Context, env *environment, args []string) error {
 func cmdStaffActive(ctx context.Context, env *environment, active bool, args []string) error {
 	fs := newFlags("staff", env)
 	db := dbFlag(fs, env)
+	hf := addHotlineFlags(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -200,11 +201,17 @@ func cmdStaffActive(ctx context.Context, env *environment, active bool, args []s
 		return err
 	}
 	defer st.Close()
+	d, err := openDesk(env, st, *db, hf, nil, false)
+	if err != nil {
+		return err
+	}
 	u, err := st.StaffByUsername(ctx, fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("staff: %s: %w", fs.Arg(0), err)
 	}
 	u.Active = active
+	// The row's MAC covers the active flag: re-sign it with the console key.
+	u.Sign = d.SignStaff
 	action := "staff.disable"
 	if active {
 		action = "staff.enable"

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"crypto/hmac"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,7 +84,7 @@ func (d *Desk) AddStaff(ctx context.Context, by string, n NewStaff) (secret stri
 	if err != nil {
 		return "", err
 	}
-	_, err = d.st.CreateStaff(ctx, store.Staff{Username: n.Username, Password: hash, TOTPSealed: sealed, Role: string(n.Role), Team: n.Team, Scope: n.Scope},
+	_, err = d.st.CreateStaff(ctx, store.Staff{Username: n.Username, Password: hash, TOTPSealed: sealed, Role: string(n.Role), Team: n.Team, Scope: n.Scope, Sign: d.SignStaff},
 		audit.Event{Actor: by, Action: "staff.create", Object: "staff:{id}", Detail: "role=" + string(n.Role) + " scope=" + n.Scope})
 	if err != nil {
 		return "", err
@@ -107,8 +108,11 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	if err != nil {
 		return "", "", err
 	}
-	if !u.Active {
+	if !u.Active || !d.staffGenuine(u) {
 		staff.DummyCheck(password)
+		if u.Active {
+			_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.forged_account", Object: fmt.Sprintf("staff:%d", u.ID)})
+		}
 		return "", "", ErrLogin
 	}
 	if d.cfg.Lockout.Locked(u.Failures, u.LastFailure, now) {
@@ -162,7 +166,7 @@ func (d *Desk) Session(ctx context.Context, token string) (Actor, string, error)
 	if err != nil {
 		return Actor{}, "", err
 	}
-	if !s.Staff.Active || !d.cfg.Sessions.Valid(s.Created, s.LastSeen, d.now()) {
+	if !s.Staff.Active || !d.staffGenuine(s.Staff) || !d.cfg.Sessions.Valid(s.Created, s.LastSeen, d.now()) {
 		_ = d.st.EndSession(ctx, h)
 		return Actor{}, "", ErrSession
 	}
@@ -247,6 +251,9 @@ func (d *Desk) Queue(ctx context.Context, a Actor) ([]QueueItem, error) {
 	if !handles(a) {
 		return nil, ErrForbidden
 	}
+	if _, err := d.IndexPending(ctx); err != nil {
+		return nil, err
+	}
 	rs, err := d.st.Reports(ctx, store.QueueFilter{})
 	if err != nil {
 		return nil, err
@@ -318,6 +325,9 @@ func (d *Desk) Report(ctx context.Context, a Actor, id int64) (ReportView, error
 	}
 	r, err := d.loadReport(ctx, a, id)
 	if err != nil {
+		return ReportView{}, err
+	}
+	if _, err := d.IndexPending(ctx); err != nil {
 		return ReportView{}, err
 	}
 	plain, err := d.keys.Open(r.Sealed)
@@ -930,6 +940,9 @@ func (d *Desk) Search(ctx context.Context, a Actor, contact string) ([]QueueItem
 	if d.screener == nil || utf8.RuneCountInString(contact) > 200 {
 		return nil, &InputError{"q", "a phone, WhatsApp link, e-mail or handle"}
 	}
+	if _, err := d.IndexPending(ctx); err != nil {
+		return nil, err
+	}
 	ids := d.screener.Screen(contact).Identifiers
 	if len(ids) == 0 {
 		return nil, &InputError{"q", "no phone, WhatsApp link, e-mail or handle found in it"}
@@ -1032,3 +1045,15 @@ func (d *Desk) DueTasks(ctx context.Context, a Actor) ([]store.DueTask, error) {
 
 // Today is the desk's date, for pages that mark what is overdue.
 func (d *Desk) Today() string { return d.now().UTC().Format("2006-01-02") }
+
+// SignStaff computes an account row's MAC (console keys only).
+func (d *Desk) SignStaff(u store.Staff) (string, error) {
+	return d.keys.StaffMAC(strconv.FormatInt(u.ID, 10), u.Username, u.Password, fmt.Sprintf("%x", u.TOTPSealed), u.Role, u.Team, u.Scope, strconv.FormatBool(u.Active))
+}
+
+// staffGenuine checks an account row's MAC: a row written by someone who
+// holds only the public key (a compromised intake) does not pass.
+func (d *Desk) staffGenuine(u store.Staff) bool {
+	want, err := d.SignStaff(u)
+	return err == nil && hmac.Equal([]byte(want), []byte(u.MAC))
+}

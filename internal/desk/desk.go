@@ -141,14 +141,6 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 	}
 	sr := sealedReport{Report: *r}
 	var sum screenSummary
-	var tokens []store.Token
-	seen := map[string]bool{}
-	addToken := func(kind, v string) {
-		if v != "" && !seen[kind+v] {
-			seen[kind+v] = true
-			tokens = append(tokens, store.Token{Kind: kind, Value: v})
-		}
-	}
 	if r.Offer != "" && d.screener != nil {
 		res := d.screener.Screen(r.Offer)
 		sr.Screen = &res
@@ -156,26 +148,12 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 		for _, f := range res.Flags {
 			sum.Flags = append(sum.Flags, f.ID)
 		}
-		for _, id := range res.Identifiers {
-			addToken(id.Kind, id.Token)
-			addToken("numero", d.numberToken(id.E164))
-		}
-		addToken("plantilla", d.templateToken(res.Folded))
 	}
-	// Similar texts: the LSH band keys of the description and of the
-	// offer, each on its own (joined, a retold story with no offer no
-	// longer looks like the first telling), so that a person can be shown
-	// reports that tell the same story.
-	for _, text := range []string{r.Description, r.Offer} {
-		for i, b := range d.similar.Sketch(similar.Ad{ID: "r", Text: normalize.New(text).Folded}).BandKeys() {
-			addToken("texto", d.keys.Index("texto", fmt.Sprintf("%d:%d", i, b)))
-		}
-	}
-	if r.Contact.Value != "" && d.screener != nil {
-		for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {
-			addToken(id.Kind, id.Token)
-			addToken("numero", d.numberToken(id.E164))
-		}
+	// The console makes the tokens at once; the intake, which holds no
+	// index key, leaves them to the console (IndexPending).
+	var tokens []store.Token
+	if d.keys.CanIndex() {
+		tokens = d.tokensFor(*r, sr.Screen)
 	}
 	plain, err := json.Marshal(sr)
 	if err != nil {
@@ -196,6 +174,7 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 			Lookup: rc.Lookup, ReplyRecipient: rk.Recipient, ReplyKey: rk.Wrapped,
 			Kind: string(r.Kind), State: r.State, Urgency: hotline.Urgency(r.Kind, r.Urgent),
 			ReceivedOn: d.now().UTC().Format("2006-01-02"), Channel: r.Channel, Screen: string(screenJSON), Sealed: sealed, Tokens: tokens,
+			Indexed: d.keys.CanIndex(),
 		}, audit.Event{Actor: "intake", Action: "report.create", Object: "report:{id}", Detail: "kind=" + string(r.Kind) + " channel=" + safeWord(r.Channel)})
 		if err == nil {
 			return receipt, nil
@@ -204,6 +183,80 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 		// a new receipt settles it. Anything else is an error.
 		if attempt >= 2 {
 			return "", fmt.Errorf("desk: storing a report: %w", err)
+		}
+	}
+}
+
+// tokensFor makes a report's blind-index tokens: its contacts (as the
+// screener keys them, and as numbers however written), its offer's
+// template, and the LSH band keys of its texts. res is the screening of its
+// offer, if any. Console only: it needs the index key.
+func (d *Desk) tokensFor(r hotline.Report, res *screen.Result) []store.Token {
+	var tokens []store.Token
+	seen := map[string]bool{}
+	add := func(kind, v string) {
+		if v != "" && !seen[kind+v] {
+			seen[kind+v] = true
+			tokens = append(tokens, store.Token{Kind: kind, Value: v})
+		}
+	}
+	if d.screener != nil {
+		if res == nil && r.Offer != "" {
+			x := d.screener.Screen(r.Offer)
+			res = &x
+		}
+		if res != nil {
+			for _, id := range res.Identifiers {
+				add(id.Kind, id.Token)
+				add("numero", d.numberToken(id.E164))
+			}
+			add("plantilla", d.templateToken(res.Folded))
+		}
+		if r.Contact.Value != "" {
+			for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {
+				add(id.Kind, id.Token)
+				add("numero", d.numberToken(id.E164))
+			}
+		}
+	}
+	// Similar texts: the LSH band keys of the description and of the
+	// offer, each on its own (joined, a retold story with no offer no
+	// longer looks like the first telling).
+	for _, text := range []string{r.Description, r.Offer} {
+		for i, b := range d.similar.Sketch(similar.Ad{ID: "r", Text: normalize.New(text).Folded}).BandKeys() {
+			add("texto", d.keys.Index("texto", fmt.Sprintf("%d:%d", i, b)))
+		}
+	}
+	return tokens
+}
+
+// IndexPending makes the tokens of reports the intake stored without them.
+// The console calls it before it lists, opens or searches reports.
+func (d *Desk) IndexPending(ctx context.Context) (int, error) {
+	if !d.keys.CanOpen() || !d.keys.CanIndex() {
+		return 0, nil
+	}
+	n := 0
+	for {
+		rs, err := d.st.Unindexed(ctx, 100)
+		if err != nil || len(rs) == 0 {
+			return n, err
+		}
+		for _, r := range rs {
+			plain, err := d.keys.Open(r.Sealed)
+			if err != nil {
+				return n, err
+			}
+			var sr sealedReport
+			if err := unmarshal(plain, &sr); err != nil {
+				return n, err
+			}
+			// The screener's tokens are this process's: screen again
+			// rather than trust the sealed result's.
+			if err := d.st.SetTokens(ctx, r.ID, d.tokensFor(sr.Report, nil), audit.Event{Actor: "system", Action: "report.index", Object: fmt.Sprintf("report:%d", r.ID)}); err != nil {
+				return n, err
+			}
+			n++
 		}
 	}
 }

@@ -68,7 +68,7 @@ type file struct {
 	Recipient string `json:"recipient"`
 	Identity  string `json:"identity,omitempty"`
 	Pepper    string `json:"pepper"`
-	Index     string `json:"index"`
+	Index     string `json:"index,omitempty"`
 }
 
 // Generate makes a new set of console keys.
@@ -87,13 +87,19 @@ func Generate() (*Keys, error) {
 	return k, nil
 }
 
-// Intake returns the keys without the private key, as the intake process
-// should hold them.
+// Intake returns the keys as the intake process should hold them: without
+// the private key, and without the index key (with it, a compromised intake
+// could hash every Mexican phone number, 10^10 of them, and find which
+// reports hold which). Tokens are made by the console (desk.IndexPending).
 func (k *Keys) Intake() *Keys {
 	c := *k
 	c.identity = nil
+	c.index = nil
 	return &c
 }
+
+// CanIndex reports whether these keys make blind indexes (console only).
+func (k *Keys) CanIndex() bool { return len(k.index) == 32 }
 
 // CanOpen reports whether these keys can read sealed data.
 func (k *Keys) CanOpen() bool { return k.identity != nil }
@@ -103,7 +109,10 @@ func (k *Keys) Recipient() string { return k.recipient.String() }
 
 // Marshal encodes the keys for a key file.
 func (k *Keys) Marshal() []byte {
-	f := file{Version: 1, Recipient: k.recipient.String(), Pepper: hex.EncodeToString(k.pepper), Index: hex.EncodeToString(k.index)}
+	f := file{Version: 1, Recipient: k.recipient.String(), Pepper: hex.EncodeToString(k.pepper)}
+	if k.CanIndex() {
+		f.Index = hex.EncodeToString(k.index)
+	}
 	if k.identity != nil {
 		f.Identity = k.identity.String()
 	}
@@ -138,8 +147,10 @@ func Parse(name string, b []byte) (*Keys, error) {
 	if k.pepper, err = hex.DecodeString(f.Pepper); err != nil || len(k.pepper) != 32 {
 		return nil, fmt.Errorf("%s: field pepper: want 64 hex digits", name)
 	}
-	if k.index, err = hex.DecodeString(f.Index); err != nil || len(k.index) != 32 {
-		return nil, fmt.Errorf("%s: field index: want 64 hex digits", name)
+	if f.Index != "" || k.identity != nil {
+		if k.index, err = hex.DecodeString(f.Index); err != nil || len(k.index) != 32 {
+			return nil, fmt.Errorf("%s: field index: want 64 hex digits", name)
+		}
 	}
 	return k, nil
 }
@@ -236,6 +247,9 @@ func open(sealed []byte, id age.Identity) ([]byte, error) {
 // equal values give equal indexes, and nothing can be learnt from one
 // without the index key.
 func (k *Keys) Index(kind, value string) string {
+	if !k.CanIndex() {
+		panic("seal: Index called with intake keys (no index key)")
+	}
 	m := hmac.New(sha256.New, k.index)
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
@@ -351,4 +365,19 @@ func (rc Receipt) unwrap(wrapped []byte) (*age.X25519Identity, error) {
 func (k *Keys) Fingerprint() string {
 	s := sha256.Sum256([]byte(k.recipient.String()))
 	return base64.RawURLEncoding.EncodeToString(s[:6])
+}
+
+// StaffMAC authenticates a staff account's row with a key derived from
+// the private key, so that whoever can write to the database but holds only
+// the public key (the intake) cannot plant or promote an account.
+func (k *Keys) StaffMAC(fields ...string) (string, error) {
+	if k.identity == nil {
+		return "", ErrNoIdentity
+	}
+	key := sha256.Sum256([]byte("vigia staff mac v1\x00" + k.identity.String()))
+	m := hmac.New(sha256.New, key[:])
+	for _, f := range fields {
+		fmt.Fprintf(m, "%d:%s", len(f), f)
+	}
+	return hex.EncodeToString(m.Sum(nil)), nil
 }

@@ -61,6 +61,9 @@ func TestMarshalParse(t *testing.T) {
 	if in.CanOpen() || strings.Contains(string(k.Intake().Marshal()), "AGE-SECRET") {
 		t.Fatal("intake key file holds the private key")
 	}
+	if in.CanIndex() || strings.Contains(string(k.Intake().Marshal()), `"index"`) {
+		t.Fatal("intake key file holds the index key")
+	}
 	other := testKeys(t)
 	for name, b := range map[string]string{
 		"garbage":   "nope",
@@ -221,7 +224,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if got.recipient == nil || len(got.pepper) != 32 || len(got.index) != 32 {
+		if got.recipient == nil || len(got.pepper) != 32 || (got.CanOpen() && !got.CanIndex()) {
 			t.Fatal("Parse accepted incomplete keys")
 		}
 	})

@@ -37,6 +37,9 @@ type NewReport struct {
 	Screen         string // JSON of flag ids and tier, no text
 	Sealed         []byte
 	Tokens         []Token
+	// Indexed says Tokens are complete (the console made them); the
+	// intake stores reports unindexed.
+	Indexed bool
 }
 
 // Token is a blind index of an identifier in a report.
@@ -158,31 +161,72 @@ func (s *Store) insertID(ctx context.Context, tx *sql.Tx, q string, args ...any)
 // CreateReport stores a sealed report and its tokens.
 func (s *Store) CreateReport(ctx context.Context, r NewReport, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		id, err := s.insertID(ctx, tx, `INSERT INTO reports (receipt_lookup, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			r.Lookup, r.ReplyRecipient, r.ReplyKey, r.Kind, r.State, r.Urgency, r.ReceivedOn, r.Channel, r.Screen, r.Sealed)
+		id, err := s.insertID(ctx, tx, `INSERT INTO reports (receipt_lookup, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			r.Lookup, r.ReplyRecipient, r.ReplyKey, r.Kind, r.State, r.Urgency, r.ReceivedOn, r.Channel, r.Screen, r.Sealed, boolInt(r.Indexed))
 		if err != nil {
 			return 0, fmt.Errorf("store: saving a report: %w", err)
 		}
-		// One statement for all the tokens: preparing one per token was
-		// most of the cost of storing a report.
-		if len(r.Tokens) > 0 {
-			var q strings.Builder
-			q.WriteString(`INSERT INTO report_tokens (report_id, kind, token) VALUES `)
-			args := make([]any, 0, 1+2*len(r.Tokens))
-			args = append(args, id)
-			for i, t := range r.Tokens {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				fmt.Fprintf(&q, "($1, $%d, $%d)", len(args)+1, len(args)+2)
-				args = append(args, t.Kind, t.Value)
-			}
-			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-				return 0, fmt.Errorf("store: saving a report's tokens: %w", err)
-			}
+		if err := insertTokens(ctx, tx, id, r.Tokens); err != nil {
+			return 0, err
 		}
 		return id, nil
 	})
+}
+
+// insertTokens adds a report's tokens in one statement: preparing one per
+// token was most of the cost of storing a report.
+func insertTokens(ctx context.Context, tx *sql.Tx, id int64, tokens []Token) error {
+	if len(tokens) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString(`INSERT INTO report_tokens (report_id, kind, token) VALUES `)
+	args := make([]any, 0, 1+2*len(tokens))
+	args = append(args, id)
+	for i, t := range tokens {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "($1, $%d, $%d)", len(args)+1, len(args)+2)
+		args = append(args, t.Kind, t.Value)
+	}
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("store: saving a report's tokens: %w", err)
+	}
+	return nil
+}
+
+// Unindexed returns up to n reports whose tokens the console has not made.
+func (s *Store) Unindexed(ctx context.Context, n int) ([]Report, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE indexed = 0 ORDER BY id LIMIT $1`, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing unindexed reports: %w", err)
+	}
+	defer rows.Close()
+	var out []Report
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SetTokens stores the tokens the console made for a report.
+func (s *Store) SetTokens(ctx context.Context, id int64, tokens []Token, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE reports SET indexed = 1 WHERE id = $1 AND indexed = 0`, id)
+		if err != nil {
+			return 0, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return id, nil // indexed meanwhile by another console
+		}
+		return id, insertTokens(ctx, tx, id, tokens)
+	})
+	return err
 }
 
 // ReportByLookup finds a report by its receipt's lookup value.
@@ -293,18 +337,21 @@ type Staff struct {
 	Role         string
 	Team         string
 	Scope        string // own, team or all
-	Active       bool
-	Failures     int
-	LastFailure  time.Time
+	MAC          string
+	// Sign, when set, computes MAC as the row is written (it needs the id).
+	Sign        func(Staff) (string, error)
+	Active      bool
+	Failures    int
+	LastFailure time.Time
 }
 
-const staffCols = `id, username, password, totp_sealed, totp_last_step, role, team, scope, active, failures, COALESCE(last_failure, '')`
+const staffCols = `id, username, password, totp_sealed, totp_last_step, role, team, scope, mac, active, failures, COALESCE(last_failure, '')`
 
 func scanStaff(sc interface{ Scan(...any) error }) (Staff, error) {
 	var u Staff
 	var active int
 	var last string
-	err := sc.Scan(&u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &active, &u.Failures, &last)
+	err := sc.Scan(&u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &u.MAC, &active, &u.Failures, &last)
 	u.Active = active == 1
 	if last != "" {
 		u.LastFailure, _ = time.Parse(time.RFC3339Nano, last)
@@ -319,6 +366,16 @@ func (s *Store) CreateStaff(ctx context.Context, u Staff, ev audit.Event) (int64
 			u.Username, u.Password, u.TOTPSealed, u.Role, u.Team, u.Scope, s.now())
 		if err != nil {
 			return 0, fmt.Errorf("store: adding account %q: %w", u.Username, err)
+		}
+		if u.Sign != nil {
+			u.ID, u.Active = id, true
+			mac, err := u.Sign(u)
+			if err != nil {
+				return 0, err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE staff SET mac = $1 WHERE id = $2`, mac, id); err != nil {
+				return 0, err
+			}
 		}
 		return id, nil
 	})
@@ -401,11 +458,11 @@ type Session struct {
 func (s *Store) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
 	var ss Session
 	var created, seen string
-	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.scope, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
+	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.scope, u.mac, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
 	var u Staff
 	var active int
 	var last string
-	err := row.Scan(&ss.CSRF, &created, &seen, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &active, &u.Failures, &last)
+	err := row.Scan(&ss.CSRF, &created, &seen, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &u.MAC, &active, &u.Failures, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	}
@@ -452,7 +509,14 @@ func Now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 // signs it out everywhere so that the change takes effect at once.
 func (s *Store) SetStaff(ctx context.Context, u Staff, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE staff SET role = $1, team = $2, scope = $3, active = $4 WHERE id = $5`, u.Role, u.Team, u.Scope, boolInt(u.Active), u.ID)
+		mac := u.MAC
+		if u.Sign != nil {
+			var err error
+			if mac, err = u.Sign(u); err != nil {
+				return 0, err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET role = $1, team = $2, scope = $3, active = $4, mac = $5 WHERE id = $6`, u.Role, u.Team, u.Scope, boolInt(u.Active), mac, u.ID)
 		if err != nil {
 			return 0, fmt.Errorf("store: updating account %d: %w", u.ID, err)
 		}
@@ -480,4 +544,17 @@ func (s *Store) HasBreakGlass(ctx context.Context, staffID, caseID int64) (bool,
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM break_glass WHERE staff_id = $1 AND case_id = $2 AND until > $3`, staffID, caseID, s.now()).Scan(&n)
 	return n > 0, err
+}
+
+// CountRows counts a hotline table's rows, for tests and checks. table
+// must be one of the hotline's own tables.
+func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
+	switch table {
+	case "reports", "report_tokens", "messages", "staff", "sessions", "cases", "case_notes", "tasks", "referrals", "assessments", "audit_log":
+	default:
+		return 0, fmt.Errorf("store: no table %q", table)
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+	return n, err
 }

@@ -11,6 +11,9 @@ CREATE TABLE staff (
     role           TEXT    NOT NULL CHECK (role IN ('operador', 'supervisor', 'analista', 'administrador')),
     team           TEXT    NOT NULL,
     scope          TEXT    NOT NULL CHECK (scope IN ('own', 'team', 'all')),
+    -- HMAC of the row under a key derived from the private key: an account
+    -- planted or promoted by someone holding only the public key fails it.
+    mac            TEXT    NOT NULL DEFAULT '',
     active         INTEGER NOT NULL DEFAULT 1,
     failures       INTEGER NOT NULL DEFAULT 0,
     last_failure   TEXT,
@@ -48,6 +51,9 @@ CREATE TABLE reports (
     received_on     TEXT    NOT NULL,
     channel         TEXT    NOT NULL,
     screen          TEXT    NOT NULL,
+    -- 0 until the console has made the report's blind-index tokens (the
+    -- intake holds no index key).
+    indexed         INTEGER NOT NULL DEFAULT 0,
     sealed          BYTEA    NOT NULL,
     triage          TEXT    NOT NULL DEFAULT 'pendiente' CHECK (triage IN ('pendiente', 'en_caso', 'descartado')),
     case_id         BIGINT REFERENCES cases (id) ON DELETE SET NULL,

@@ -1,0 +1,125 @@
+package desk_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/vigia-mx/vigia/internal/audit"
+	"github.com/vigia-mx/vigia/internal/desk"
+	"github.com/vigia-mx/vigia/internal/hotline"
+	"github.com/vigia-mx/vigia/internal/staff"
+	"github.com/vigia-mx/vigia/internal/store"
+	"github.com/vigia-mx/vigia/internal/storetest"
+)
+
+// What a compromised intake (database access plus the intake's keys) must
+// not be able to do. All data are SYNTHETIC.
+
+// It stores no blind-index tokens: with the index key it could hash every
+// Mexican number (10^10) and find which reports hold which. The console
+// makes the tokens when it next lists reports, and duplicates still work.
+func TestIntakeMakesNoTokens(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		if e.keys.Intake().CanIndex() {
+			t.Fatal("intake keys can make blind indexes")
+		}
+		in := e.intakeDesk()
+		r := plainReport("intake")
+		r.Offer = "Edecanes, 3 mil diarios, viaje pagado, WhatsApp 55 4444 3333"
+		r.Contact = hotline.Contact{Method: "telefono", Value: "55 8765 4321"}
+		_, id1 := e.submitVia(in, r)
+		_, id2 := e.submitVia(in, r)
+		if n := e.count("report_tokens"); n != 0 {
+			t.Fatalf("the intake stored %d tokens", n)
+		}
+		op := e.staffUser("op1", staff.Operador, "norte", "own")
+		if _, err := e.d.Queue(e.ctx, op); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.count("report_tokens"); n == 0 {
+			t.Fatal("the console made no tokens")
+		}
+		v, err := e.d.Report(e.ctx, op, id1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(v.Duplicates, func(d store.Duplicate) bool { return d.ReportID == id2 }) {
+			t.Errorf("duplicates of %d = %+v, want %d", id1, v.Duplicates, id2)
+		}
+		res, err := e.d.Search(e.ctx, op, "+52 55 8765 4321")
+		if err != nil || len(res) != 2 {
+			t.Errorf("search by the reporter's contact: %d results, %v", len(res), err)
+		}
+		e.checkAudit()
+	})
+}
+
+// An account planted in the staff table, or promoted there, by someone
+// holding only the public key does not sign in, and a live session of a
+// tampered account ends.
+func TestForgedStaffRejected(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		// The attacker builds a row as AddStaff would, with the intake's
+		// keys: its own password hash and a TOTP secret sealed to the
+		// public key.
+		intake := e.keys.Intake()
+		hash, err := staff.HashPassword("contraseña del atacante")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, _ := staff.NewTOTPSecret()
+		sealed, err := intake.Seal([]byte(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.CreateStaff(e.ctx, store.Staff{Username: "intruso", Password: hash, TOTPSealed: sealed, Role: "supervisor", Team: "norte", Scope: "all"},
+			audit.Event{Actor: "intake", Action: "staff.create", Object: "staff:{id}"}); err != nil {
+			t.Fatal(err)
+		}
+		code, _ := staff.TOTPCode(secret, e.clock.Now())
+		if _, _, err := e.d.Login(e.ctx, "intruso", "contraseña del atacante", code); !errors.Is(err, desk.ErrLogin) {
+			t.Fatalf("planted account: Login = %v, want ErrLogin", err)
+		}
+		if !slices.Contains(e.auditActions(), "login.forged_account") {
+			t.Error("the forged login is not in the audit log")
+		}
+
+		// Promotion of a genuine account in the database ends its session.
+		u := e.addUser("op1", staff.Operador, "norte", "own")
+		a := e.signIn(u)
+		row, err := e.st.StaffByID(e.ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row.Role, row.Scope = "supervisor", "all"
+		if err := e.st.SetStaff(e.ctx, row, audit.Event{Actor: "intake", Action: "staff.update", Object: fmt.Sprintf("staff:%d", a.ID)}); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(31 * 1e9)
+		if _, _, err := e.d.Login(e.ctx, u.name, u.password, e.code(u)); !errors.Is(err, desk.ErrLogin) {
+			t.Fatalf("promoted account: Login = %v, want ErrLogin", err)
+		}
+		// Re-signed by the console (vigia staff enable does this), it works.
+		row, _ = e.st.StaffByID(e.ctx, a.ID)
+		row.Role, row.Scope, row.Sign = "operador", "own", e.d.SignStaff
+		if err := e.st.SetStaff(e.ctx, row, audit.Event{Actor: "cli", Action: "staff.update", Object: fmt.Sprintf("staff:%d", a.ID)}); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(31 * 1e9)
+		e.signIn(u)
+	})
+}
+
+// count is a table's row count, read through the store's own database.
+func (e *env) count(table string) int {
+	e.t.Helper()
+	n, err := e.st.CountRows(e.ctx, table)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
