@@ -116,6 +116,9 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 		return "", "", ErrLogin
 	}
 	if d.cfg.Lockout.Locked(u.Failures, u.LastFailure, now) {
+		// The same answer as a wrong password: a distinct one would tell
+		// which user names exist. The audit log says what happened.
+		staff.DummyCheck(password)
 		_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.locked", Object: fmt.Sprintf("staff:%d", u.ID)})
 		return "", "", ErrLocked
 	}
@@ -355,8 +358,18 @@ func (d *Desk) Report(ctx context.Context, a Actor, id int64) (ReportView, error
 		_ = json.Unmarshal(b, &t)
 		v.Messages = append(v.Messages, MessageView{Direction: m.Direction, AuthorID: m.AuthorID, At: m.At, Text: t.Text})
 	}
-	if v.Duplicates, err = d.st.Duplicates(ctx, id); err != nil {
+	dups, err := d.st.Duplicates(ctx, id)
+	if err != nil {
 		return v, err
+	}
+	// Only suggestions the reader could open: naming a case out of reach
+	// would tell that it exists and shares a phone.
+	for _, dup := range dups {
+		if _, err := d.loadReport(ctx, a, dup.ReportID); err == nil {
+			v.Duplicates = append(v.Duplicates, dup)
+		} else if !errors.Is(err, ErrNotFound) {
+			return v, err
+		}
 	}
 	return v, d.st.Audit(ctx, a.ev("report.read", fmt.Sprintf("report:%d", id)))
 }
@@ -843,12 +856,18 @@ func (d *Desk) BreakGlass(ctx context.Context, a Actor, id int64, reason string)
 	if a.Role == staff.Analista {
 		return ErrForbidden
 	}
-	if _, err := d.st.CaseByID(ctx, id); err != nil {
-		return ErrNotFound
-	}
+	// The reason is checked before the case, so that a short reason does
+	// not tell whether a case id exists.
 	if utf8.RuneCountInString(strings.TrimSpace(reason)) < 10 {
 		return &InputError{"reason", "explain why, in at least 10 characters"}
 	}
+	if _, err := d.st.CaseByID(ctx, id); err != nil {
+		_ = d.st.Audit(ctx, a.ev("case.break_glass_unknown", fmt.Sprintf("case:%d", id)))
+		return ErrNotFound
+	}
+	// The grant, its reason and the notice are written even if the
+	// request is cancelled half way: access must never come without them.
+	ctx = context.WithoutCancel(ctx)
 	sealed, err := d.sealText("reason", "Acceso de emergencia: "+reason, 2000)
 	if err != nil {
 		return err

@@ -355,10 +355,10 @@ func safeWord(s string) string {
 
 // Followup is what a reporter sees with the receipt: where the report
 // stands and the replies addressed to them. It never shows the report's
-// contents: a receipt found by someone else must not reveal what was said.
+// contents, not even its class: a receipt found by someone else must not
+// reveal what was said.
 type Followup struct {
 	Status     string  `json:"status"` // recibido, en_atencion, cerrado
-	Kind       string  `json:"kind"`
 	ReceivedOn string  `json:"received_on"`
 	Replies    []Reply `json:"replies"`
 	Added      int     `json:"added"` // how many times the reporter added information
@@ -380,7 +380,7 @@ func (d *Desk) Follow(ctx context.Context, receipt string) (Followup, error) {
 	if err != nil {
 		return Followup{}, err
 	}
-	f := Followup{Kind: r.Kind, ReceivedOn: r.ReceivedOn, Replies: []Reply{}, Status: "recibido"}
+	f := Followup{ReceivedOn: r.ReceivedOn, Replies: []Reply{}, Status: "recibido"}
 	switch {
 	case r.ClosedOn != "":
 		f.Status = "cerrado"

@@ -821,14 +821,23 @@ func TestDuplicates(t *testing.T) {
 			}
 		}
 
-		// A report in someone else's case is out of reach for decisions,
-		// though it is still suggested (by id, with no content).
+		// A report in someone else's case is out of reach: it is no longer
+		// suggested (naming it would tell that the case exists and shares a
+		// phone), and it cannot be decided on. Its owner still sees the
+		// pair.
 		c, err := e.d.OpenCase(ctx, op2, r2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := dups(r1)[r2]; d.CaseID != c {
-			t.Errorf("duplicate in a case = %+v, want case %d", d, c)
+		if d, ok := dups(r1)[r2]; ok {
+			t.Errorf("a report in another operator's case is suggested: %+v", d)
+		}
+		v, err := e.d.Report(ctx, op2, r2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(v.Duplicates, func(d store.Duplicate) bool { return d.ReportID == r1 }) || c == 0 {
+			t.Errorf("the case's owner does not see the pending duplicate %d: %+v", r1, v.Duplicates)
 		}
 		if err := e.d.DecideDuplicate(ctx, op, r1, r2, true); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("DecideDuplicate on another operator's case = %v, want ErrNotFound", err)
@@ -984,6 +993,43 @@ func TestDueTasks(t *testing.T) {
 		}
 		if got := due(op1); len(got) != 2 {
 			t.Fatalf("after reassignment op1 sees %v", got)
+		}
+	})
+}
+
+// A supervisor's export holds only the cases they could open.
+func TestExportScope(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		opN := e.staffUser("opn", staff.Operador, "norte", "own")
+		opS := e.staffUser("ops", staff.Operador, "sur", "own")
+		supN := e.staffUser("supn", staff.Supervisor, "norte", "team")
+		supAll := e.staffUser("supall", staff.Supervisor, "central", "all")
+		cN, _, _ := e.openCase(opN)
+		cS, _, _ := e.openCase(opS)
+		ids := func(a desk.Actor) []string {
+			t.Helper()
+			cs, err := e.d.ExportCases(e.ctx, a, "htcds")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, c := range cs {
+				out = append(out, c.CaseID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got := ids(supN); !slices.Equal(got, []string{fmt.Sprint(cN)}) {
+			t.Errorf("team supervisor exports %v, want only case %d", got, cN)
+		}
+		want := []string{fmt.Sprint(cN), fmt.Sprint(cS)}
+		slices.Sort(want)
+		if got := ids(supAll); !slices.Equal(got, want) {
+			t.Errorf("scope-all supervisor exports %v, want %v", got, want)
+		}
+		if _, err := e.d.ExportCases(e.ctx, opN, "htcds"); !errors.Is(err, desk.ErrForbidden) {
+			t.Errorf("operator export: %v", err)
 		}
 	})
 }

@@ -16,7 +16,9 @@ import (
 
 // PublicCounts returns reports by state × class for months from..to
 // (YYYY-MM, inclusive), with cells under k and their complements hidden. It
-// reads only the clear columns, so the intake role can publish it.
+// reads only the clear columns, so the intake role can publish it. Only
+// reports staff accepted into a case count: anyone can file reports, and
+// filing k−1 of them into a hidden cell would otherwise reveal it.
 func (d *Desk) PublicCounts(ctx context.Context, from, to string, k int) (disclosure.Result, error) {
 	cells, err := d.st.ReportCounts(ctx)
 	if err != nil {
@@ -86,7 +88,18 @@ func (d *Desk) ExportCases(ctx context.Context, a Actor, what string) ([]hotline
 	if !d.keys.CanOpen() {
 		return nil, ErrIntakeOnly
 	}
-	cs, err := d.st.Cases(ctx, store.CaseFilter{Limit: 1 << 30})
+	// A supervisor exports what they could open: their team's cases, or
+	// all with scope all. Analysts' files are aggregated or k-anonymised.
+	f := store.CaseFilter{Limit: 1 << 30}
+	if a.Role == staff.Supervisor {
+		switch a.Scope {
+		case "own":
+			f.OwnerID = a.ID
+		case "team":
+			f.Team = a.Team
+		}
+	}
+	cs, err := d.st.Cases(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -302,9 +302,12 @@ func (r *Report) Validate(geo *Geography) error {
 	} else if r.Contact.Method != "ninguno" && r.Contact.Value == "" {
 		add("contact.value", "hotline.err.contact_value")
 	}
-	if utf8.RuneCountInString(r.Contact.Value) > MaxShort || utf8.RuneCountInString(r.Contact.Safe) > MaxShort ||
-		utf8.RuneCountInString(r.Channel) > 40 {
+	if utf8.RuneCountInString(r.Contact.Value) > MaxShort || utf8.RuneCountInString(r.Contact.Safe) > MaxShort {
 		add("contact.value", "hotline.err.too_long")
+	}
+	// The channel is stored in the clear: a name, never a number.
+	if r.Channel != "" && !validChannel(r.Channel) {
+		add("channel", "hotline.err.channel")
 	}
 	if len(es) > 0 {
 		return es
@@ -345,6 +348,21 @@ func validWhen(s string) bool {
 		}
 	}
 	return false
+}
+
+// validChannel accepts a partner channel's name: 1–40 lowercase letters,
+// "_" or "-" (no digits, so no phone number can be put there).
+func validChannel(s string) bool {
+	if len(s) == 0 || len(s) > 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func validCountry(s string) bool {

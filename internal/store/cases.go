@@ -511,10 +511,10 @@ type ReportCount struct {
 	N     int
 }
 
-// ReportCounts counts reports by state × month × class, from the clear
-// columns only.
+// ReportCounts counts the reports staff accepted into a case by state ×
+// month × class, from the clear columns only.
 func (s *Store) ReportCounts(ctx context.Context) ([]ReportCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT state, substr(received_on, 1, 7) AS month, kind, COUNT(*) FROM reports GROUP BY state, month, kind ORDER BY state, month, kind`)
+	rows, err := s.db.QueryContext(ctx, `SELECT state, substr(received_on, 1, 7) AS month, kind, COUNT(*) FROM reports WHERE case_id IS NOT NULL GROUP BY state, month, kind ORDER BY state, month, kind`)
 	if err != nil {
 		return nil, fmt.Errorf("store: counting reports: %w", err)
 	}

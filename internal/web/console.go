@@ -115,10 +115,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		d.Username = r.PostForm.Get("usuario")
 		token, _, err := s.hot.Desk.Login(r.Context(), d.Username, r.PostForm.Get("contrasena"), r.PostForm.Get("codigo"))
 		switch {
-		case errors.Is(err, desk.ErrLogin):
+		case errors.Is(err, desk.ErrLogin), errors.Is(err, desk.ErrLocked):
+			// One answer for both: a distinct "locked" would tell which
+			// user names exist.
 			d.Error, status = locale.T(l, "console.login.wrong"), http.StatusUnauthorized
-		case errors.Is(err, desk.ErrLocked):
-			d.Error, status = locale.T(l, "console.login.locked"), http.StatusTooManyRequests
 		case err != nil:
 			s.serverError(w, r, err)
 			return

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/disclosure"
@@ -50,8 +51,11 @@ func published(v int, ok bool) string {
 // that a hidden cell cannot be worked out from the totals.
 func (s *Server) hotlineStats(w http.ResponseWriter, r *http.Request) {
 	l := locale.FromRequest(r)
-	to := s.now().UTC().Format("2006-01")
-	from := s.now().UTC().AddDate(0, -11, 0).Format("2006-01")
+	// The last 12 complete months: a month still open would show each
+	// report as it arrives.
+	first := time.Date(s.now().UTC().Year(), s.now().UTC().Month(), 1, 0, 0, 0, 0, time.UTC)
+	to := first.AddDate(0, -1, 0).Format("2006-01")
+	from := first.AddDate(0, -12, 0).Format("2006-01")
 	res, err := s.hot.Desk.PublicCounts(r.Context(), from, to, s.hot.K)
 	if err != nil {
 		s.serverError(w, r, err)
