@@ -36,6 +36,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	receiptFails := fs.Int("receipt-failures", 10, "unknown receipts one client may try per day before it is locked out")
 	k := fs.Int("k", 10, "smallest count published in hotline statistics")
 	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure (behind TLS; env VIGIA_SECURE_COOKIES=1)")
+	trustProxy := fs.Bool("trust-proxy", env.getenv("VIGIA_TRUST_PROXY") == "1", "behind a reverse proxy that appends X-Forwarded-For, rate-limit by the address it gives (env VIGIA_TRUST_PROXY=1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		if *role != "console" {
 			d.StartReceiptPool(ctx, 1024)
 		}
-		handler.EnableHotline(web.Hotline{Desk: d, Intake: *role != "console", Console: *role != "intake", PerMinute: *reportRate, ReceiptPerMinute: *receiptRate, ReceiptFailures: *receiptFails, K: *k, SecureCookies: *secure})
+		handler.EnableHotline(web.Hotline{Desk: d, Intake: *role != "console", Console: *role != "intake", PerMinute: *reportRate, ReceiptPerMinute: *receiptRate, ReceiptFailures: *receiptFails, K: *k, SecureCookies: *secure, TrustProxy: *trustProxy})
 		if *role != "intake" {
 			go retentionLoop(ctx, env, d)
 		}

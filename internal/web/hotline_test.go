@@ -2148,3 +2148,44 @@ func TestReportFormSeveralPeople(t *testing.T) {
 		t.Errorf("victims = %+v, want %+v", v.Content.Victims, want)
 	}
 }
+
+func TestClientAddr(t *testing.T) {
+	for _, tc := range []struct {
+		remote string
+		xff    []string
+		trust  bool
+		want   string
+	}{
+		{"203.0.113.7:5000", nil, false, "203.0.113.7"},
+		{"127.0.0.1:5000", []string{"198.51.100.1"}, false, "127.0.0.1"},              // untrusted header ignored
+		{"127.0.0.1:5000", []string{"6.6.6.6, 198.51.100.1"}, true, "198.51.100.1"},   // the proxy's entry, not the forged one
+		{"127.0.0.1:5000", []string{"6.6.6.6", "198.51.100.2"}, true, "198.51.100.2"}, // last header line
+		{"[2001:db8:1:2:3:4:5:6]:443", nil, false, "2001:db8:1:2::/64"},               // IPv6 by /64
+		{"[2001:db8:1:2:ffff::1]:443", nil, false, "2001:db8:1:2::/64"},               // same subscriber
+		{"127.0.0.1:5000", []string{"2001:db8:9:9:1::1"}, true, "2001:db8:9:9::/64"},  // forwarded IPv6 too
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tc.remote
+		for _, v := range tc.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := clientAddr(r, tc.trust); got != tc.want {
+			t.Errorf("clientAddr(%s, %v, trust=%v) = %q, want %q", tc.remote, tc.xff, tc.trust, got, tc.want)
+		}
+	}
+}
+
+// Behind a trusted proxy one client's wrong receipts lock out that client,
+// not every visitor who comes through the proxy.
+func TestReceiptLockoutBehindProxy(t *testing.T) {
+	e := hotlineServer(t, func(h *Hotline) { h.TrustProxy = true })
+	attacker, reporter := e.client(), e.client()
+	// Both come through the proxy on the same connection address.
+	attacker.addr, reporter.addr = "127.0.0.1:5000", "127.0.0.1:5001"
+	for i := 0; i < 10; i++ {
+		attacker.get("/api/v1/reports/mine", "Authorization", fmt.Sprintf("Receipt %016d", i), "X-Forwarded-For", "198.51.100.66")
+	}
+	wantStatus(t, "attacker locked", attacker.get("/api/v1/reports/mine", "Authorization", "Receipt 0000000000000099", "X-Forwarded-For", "198.51.100.66"), http.StatusTooManyRequests)
+	receipt, _ := e.submit(syntheticReport("[SINTÉTICO] tras el proxy"))
+	wantStatus(t, "another client through the same proxy", reporter.get("/api/v1/reports/mine", "Authorization", "Receipt "+receipt, "X-Forwarded-For", "198.51.100.77"), http.StatusOK)
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"mime"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,6 +38,10 @@ type Hotline struct {
 	K int
 	// SecureCookies marks the console cookie Secure (behind TLS).
 	SecureCookies bool
+	// TrustProxy takes clients' addresses from X-Forwarded-For: set it
+	// only behind a reverse proxy that appends it, or every visitor would
+	// share the proxy's limits (and a client could pick its own address).
+	TrustProxy bool
 }
 
 const (
@@ -46,6 +49,8 @@ const (
 	// receiptFailures is how many unknown receipts one client may try in a
 	// day before it is locked out, on top of the per-minute limit.
 	receiptFailures = 10
+	// maxFailureClients bounds the unknown-receipt table (a day's worth).
+	maxFailureClients = 100_000
 )
 
 // EnableHotline mounts the hotline's routes.
@@ -65,6 +70,7 @@ func (s *Server) EnableHotline(h Hotline) {
 	s.hot = &h
 	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
 	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.ReceiptPerMinute))
+	s.reportLimits.trustProxy, s.receiptLimits.trustProxy = h.TrustProxy, h.TrustProxy
 	s.receiptFails = &failures{m: map[string]int{}}
 	csrf := http.NewCrossOriginProtection()
 	if h.Intake {
@@ -335,11 +341,7 @@ type failures struct {
 }
 
 func (s *Server) clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return s.hot.Desk.Keys().Daily(s.now().UTC().Format(time.DateOnly), host)
+	return s.hot.Desk.Keys().Daily(s.now().UTC().Format(time.DateOnly), clientAddr(r, s.hot.TrustProxy))
 }
 
 // receiptAllowed rate-limits receipt attempts and locks a client out for
@@ -352,9 +354,13 @@ func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
 	if f.day != day {
 		f.day, f.m = day, map[string]int{}
 	}
-	n := f.m[s.clientKey(r)]
+	n, known := f.m[s.clientKey(r)]
+	full := len(f.m) >= maxFailureClients
 	f.mu.Unlock()
-	if n >= s.hot.ReceiptFailures {
+	// With the table full (many addresses in a day: an attack), clients
+	// not in it are refused rather than the table wiped, which would
+	// give everyone their guesses back.
+	if n >= s.hot.ReceiptFailures || (!known && full) {
 		return false, http.StatusTooManyRequests
 	}
 	if !s.receiptLimits.allow(r, 1) {
@@ -367,10 +373,10 @@ func (s *Server) receiptFailed(r *http.Request) {
 	f := s.receiptFails
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.m) > 100_000 {
-		f.m = map[string]int{}
+	k := s.clientKey(r)
+	if _, ok := f.m[k]; ok || len(f.m) < maxFailureClients {
+		f.m[k]++
 	}
-	f.m[s.clientKey(r)]++
 }
 
 // ReportRequest is the partner API's body: the form's fields as JSON.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/http"
 	"sort"
 	"strings"
@@ -41,6 +42,34 @@ type limiter struct {
 	buckets map[string]*bucket
 	now     func() time.Time
 	rate    float64
+	// trustProxy takes the client from X-Forwarded-For (see clientAddr).
+	trustProxy bool
+}
+
+// clientAddr is who a request comes from, for rate limits: the connection's
+// address, or, behind a trusted reverse proxy, the last address in
+// X-Forwarded-For (the one that proxy appended; earlier ones are the
+// client's to forge). An IPv6 address counts by its /64, which one
+// subscriber usually holds whole.
+func clientAddr(r *http.Request, trustProxy bool) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if trustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if h := strings.TrimSpace(parts[len(parts)-1]); h != "" {
+				host = h
+			}
+		}
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() && !ip.Is4In6() {
+		if p, err := ip.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return host
 }
 
 type bucket struct {
@@ -57,10 +86,7 @@ func newLimiterRate(now func() time.Time, perMinute float64) *limiter {
 
 // allow takes n tokens for the client of r.
 func (l *limiter) allow(r *http.Request, n int) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := clientAddr(r, l.trustProxy)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
