@@ -452,11 +452,23 @@ func (d *Desk) AddInfo(ctx context.Context, receipt, text string) error {
 	}
 	_, err = d.st.AddMessage(ctx, store.Message{ReportID: r.ID, Direction: "reporter", At: d.stamp(), Sealed: sealed},
 		audit.Event{Actor: "reporter", Action: "report.add", Object: fmt.Sprintf("report:%d", r.ID)})
-	if err == nil && r.Triage == "descartado" {
-		// New information on a discarded report deserves a second look.
-		err = d.st.Audit(ctx, audit.Event{Actor: "reporter", Action: "report.add_after_discard", Object: fmt.Sprintf("report:%d", r.ID)})
+	if err != nil {
+		return err
 	}
-	return err
+	// New information on a discarded report, or on one whose case was
+	// closed, deserves a second look: the report goes back to the queue (or
+	// its case's supervisors are told), and its retention clock stops.
+	switch {
+	case r.Triage == "descartado":
+		return d.st.ReopenReport(ctx, r.ID, audit.Event{Actor: "reporter", Action: "report.reopen_new_info", Object: fmt.Sprintf("report:%d", r.ID)})
+	case r.ClosedOn != "" && r.CaseID != 0:
+		obj := fmt.Sprintf("case:%d", r.CaseID)
+		if err := d.st.ReopenReport(ctx, r.ID, audit.Event{Actor: "reporter", Action: "report.new_info_closed_case", Object: fmt.Sprintf("report:%d", r.ID)}); err != nil {
+			return err
+		}
+		return d.st.Notify(ctx, []string{string(staff.Supervisor)}, "informacion_nueva", obj, audit.Event{Actor: "reporter", Action: "notify", Object: obj})
+	}
+	return nil
 }
 
 func unmarshal(b []byte, v any) error {

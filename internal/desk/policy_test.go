@@ -1033,3 +1033,61 @@ func TestExportScope(t *testing.T) {
 		}
 	})
 }
+
+// Information a reporter adds after the report was discarded, or after its
+// case was closed, is not lost to retention: the report goes back to the
+// queue, or the supervisors are told.
+func TestAddInfoReopens(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		op := e.staffUser("op1", staff.Operador, "norte", "own")
+		sup := e.staffUser("sup1", staff.Supervisor, "norte", "team")
+		sup2 := e.staffUser("sup2", staff.Supervisor, "norte", "team")
+		receipt, id := e.submit(plainReport("descartado"))
+		if err := e.d.Discard(e.ctx, op, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.AddInfo(e.ctx, receipt, "[SINTÉTICO] ahora sí sé dónde está"); err != nil {
+			t.Fatal(err)
+		}
+		q, err := e.d.Queue(e.ctx, op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(q, func(x desk.QueueItem) bool { return x.ID == id }) {
+			t.Error("a discarded report with new information is not back in the queue")
+		}
+
+		c, _, receipt2 := e.openCase(op)
+		for _, to := range []hotline.Status{hotline.Evaluacion, hotline.Seguimiento} {
+			if err := e.d.Move(e.ctx, op, c, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.d.RequestClose(e.ctx, op, c, "[SINTÉTICO] sin más acciones"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.DecideClose(e.ctx, sup2, c, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.AddInfo(e.ctx, receipt2, "[SINTÉTICO] volvió a pasar"); err != nil {
+			t.Fatal(err)
+		}
+		ns, err := e.d.Notifications(e.ctx, sup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(ns, func(n store.Notification) bool { return n.Kind == "informacion_nueva" && n.Object == fmt.Sprintf("case:%d", c) }) {
+			t.Errorf("supervisors not told of new information on closed case %d: %+v", c, ns)
+		}
+		// Retention far in the future keeps the report that got news.
+		e.clock.Advance(3 * 365 * 24 * time.Hour)
+		if _, _, err := e.d.Retention(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.st.ReportByLookup(e.ctx, e.keys.DeriveReceipt(receipt2).Lookup); err != nil {
+			t.Errorf("the report with new information was deleted: %v", err)
+		}
+		e.checkAudit()
+	})
+}

@@ -597,3 +597,14 @@ func (s *Store) OpenTasks(ctx context.Context, staffID int64, dueBy string) ([]D
 	}
 	return out, rows.Err()
 }
+
+// ReopenReport stops a report's retention clock after its reporter added
+// information: a discarded report goes back to the queue; a report of a
+// closed case stays in it.
+func (s *Store) ReopenReport(ctx context.Context, id int64, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		_, err := tx.ExecContext(ctx, `UPDATE reports SET closed_on = NULL, triage = CASE WHEN triage = 'descartado' THEN 'pendiente' ELSE triage END WHERE id = $1`, id)
+		return id, err
+	})
+	return err
+}
