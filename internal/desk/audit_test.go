@@ -301,12 +301,16 @@ func TestRetention(t *testing.T) {
 		if f, err := e.d.Follow(ctx, discardedReceipt); err != nil || f.Status != "cerrado" {
 			t.Fatalf("Follow of a discarded report = %+v, %v", f, err)
 		}
-		// New information on a discarded report is kept and flagged.
+		// New information on a discarded report sends it back to the queue;
+		// discarded again, its retention clock starts again.
 		if err := e.d.AddInfo(ctx, discardedReceipt, "[SINTÉTICO] algo nuevo"); err != nil {
 			t.Fatal(err)
 		}
-		if acts := e.auditActions(); acts[len(acts)-1] != "report.add_after_discard" {
-			t.Fatalf("last audit action %q, want report.add_after_discard", acts[len(acts)-1])
+		if acts := e.auditActions(); acts[len(acts)-1] != "report.reopen_new_info" {
+			t.Fatalf("last audit action %q, want report.reopen_new_info", acts[len(acts)-1])
+		}
+		if err := e.d.Discard(ctx, tm.op1, discarded); err != nil {
+			t.Fatalf("Discard after new information: %v", err)
 		}
 		for _, s := range []hotline.Status{hotline.Evaluacion, hotline.Seguimiento} {
 			if err := e.d.Move(ctx, tm.op1, closedCase, s); err != nil {

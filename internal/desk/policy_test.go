@@ -1077,7 +1077,9 @@ func TestAddInfoReopens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(ns, func(n store.Notification) bool { return n.Kind == "informacion_nueva" && n.Object == fmt.Sprintf("case:%d", c) }) {
+		if !slices.ContainsFunc(ns, func(n store.Notification) bool {
+			return n.Kind == "informacion_nueva" && n.Object == fmt.Sprintf("case:%d", c)
+		}) {
 			t.Errorf("supervisors not told of new information on closed case %d: %+v", c, ns)
 		}
 		// Retention far in the future keeps the report that got news.
