@@ -557,20 +557,7 @@ func (s *Store) DeleteExpired(ctx context.Context, cutoff time.Time, actor strin
 
 // ReportsByToken lists reports carrying a blind-indexed identifier.
 func (s *Store) ReportsByToken(ctx context.Context, token string, limit int) ([]Report, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE id IN (SELECT report_id FROM report_tokens WHERE token = $1) ORDER BY id DESC LIMIT $2`, token, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: searching reports: %w", err)
-	}
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.queryReports(ctx, "searching reports", `SELECT `+reportCols+` FROM reports WHERE id IN (SELECT report_id FROM report_tokens WHERE token = $1) ORDER BY id DESC LIMIT $2`, token, limit)
 }
 
 // DueTask is an open task with its case, for a person's list.

@@ -198,9 +198,14 @@ func insertTokens(ctx context.Context, tx *sql.Tx, id int64, tokens []Token) err
 
 // Unindexed returns up to n reports whose tokens the console has not made.
 func (s *Store) Unindexed(ctx context.Context, n int) ([]Report, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE indexed = 0 ORDER BY id LIMIT $1`, n)
+	return s.queryReports(ctx, "listing unindexed reports", `SELECT `+reportCols+` FROM reports WHERE indexed = 0 ORDER BY id LIMIT $1`, n)
+}
+
+// queryReports runs a query selecting reportCols; what says what for errors.
+func (s *Store) queryReports(ctx context.Context, what, q string, args ...any) ([]Report, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: listing unindexed reports: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []Report
@@ -259,29 +264,13 @@ func (s *Store) Reports(ctx context.Context, f QueueFilter) ([]Report, error) {
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
-	var rows *sql.Rows
-	var err error
 	if f.CaseID != 0 {
-		rows, err = s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE case_id = $1 ORDER BY id LIMIT $2`, f.CaseID, f.Limit)
-	} else {
-		if f.Triage == "" {
-			f.Triage = "pendiente"
-		}
-		rows, err = s.db.QueryContext(ctx, `SELECT `+reportCols+` FROM reports WHERE triage = $1 ORDER BY urgency DESC, id LIMIT $2`, f.Triage, f.Limit)
+		return s.queryReports(ctx, "listing reports", `SELECT `+reportCols+` FROM reports WHERE case_id = $1 ORDER BY id LIMIT $2`, f.CaseID, f.Limit)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("store: listing reports: %w", err)
+	if f.Triage == "" {
+		f.Triage = "pendiente"
 	}
-	defer rows.Close()
-	var out []Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return s.queryReports(ctx, "listing reports", `SELECT `+reportCols+` FROM reports WHERE triage = $1 ORDER BY urgency DESC, id LIMIT $2`, f.Triage, f.Limit)
 }
 
 // Message is one message on a report's receipt channel.
