@@ -60,6 +60,27 @@ func startServerDB(t *testing.T, db string, flags ...string) string {
 	return url
 }
 
+// userDataDir is Chromium's profile folder. Chromium's helper processes can
+// still be writing to it for a moment after the browser is told to close,
+// so it is removed with a few retries, and a leftover is not a test
+// failure (t.TempDir's cleanup would make it one).
+func userDataDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "vigia-chromium-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20; i++ {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("Chromium profile %s left behind", dir)
+	})
+	return dir
+}
+
 func chromium(t *testing.T) string {
 	for _, p := range []string{os.Getenv("VIGIA_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
 		if p != "" {
@@ -88,7 +109,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(userDataDir(t)),
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancel()
