@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigia-mx/vigia/data"
 	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
@@ -68,12 +67,7 @@ func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc 
 	} else if keys, err = seal.Load(path, true); err != nil {
 		return nil, err
 	}
-	f, err := data.FS().Open(data.Municipalities)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	geo, err := hotline.ReadGeography(data.Municipalities, f)
+	geo, err := hotline.Bundled()
 	if err != nil {
 		return nil, err
 	}

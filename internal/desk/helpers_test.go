@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigia-mx/vigia/data"
 	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
@@ -53,27 +52,13 @@ func (c *fakeClock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-var (
-	geoOnce sync.Once
-	geo     *hotline.Geography
-	geoErr  error
-)
-
 func geography(t testing.TB) *hotline.Geography {
 	t.Helper()
-	geoOnce.Do(func() {
-		f, err := data.FS().Open(data.Municipalities)
-		if err != nil {
-			geoErr = err
-			return
-		}
-		defer f.Close()
-		geo, geoErr = hotline.ReadGeography(data.Municipalities, f)
-	})
-	if geoErr != nil {
-		t.Fatal(geoErr)
+	g, err := hotline.Bundled()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return geo
+	return g
 }
 
 // user is a synthetic member of staff.

@@ -2,7 +2,6 @@ package hotline
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 )
 
@@ -39,12 +38,7 @@ func FuzzValidate(f *testing.F) {
 
 func testGeo(tb testing.TB) *Geography {
 	tb.Helper()
-	fh, err := os.Open("../../data/inegi/cve_nom_municipios.csv")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer fh.Close()
-	g, err := ReadGeography("cve_nom_municipios.csv", fh)
+	g, err := Bundled()
 	if err != nil {
 		tb.Fatal(err)
 	}

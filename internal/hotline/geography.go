@@ -1,8 +1,11 @@
 package hotline
 
 import (
+	"sync"
+
 	"encoding/csv"
 	"fmt"
+	"github.com/vigia-mx/vigia/data"
 	"io"
 	"sort"
 	"strconv"
@@ -76,3 +79,13 @@ func ReadGeography(name string, r io.Reader) (*Geography, error) {
 	}
 	return g, nil
 }
+
+// Bundled returns the municipal catalog that ships with Vigía (read once).
+var Bundled = sync.OnceValues(func() (*Geography, error) {
+	f, err := data.FS().Open(data.Municipalities)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadGeography(data.Municipalities, f)
+})

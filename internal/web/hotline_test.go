@@ -30,7 +30,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigia-mx/vigia/data"
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/ingest"
@@ -82,27 +81,13 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-var (
-	hotGeoOnce sync.Once
-	hotGeo     *hotline.Geography
-	hotGeoErr  error
-)
-
 func hotGeography(t testing.TB) *hotline.Geography {
 	t.Helper()
-	hotGeoOnce.Do(func() {
-		f, err := data.FS().Open(data.Municipalities)
-		if err != nil {
-			hotGeoErr = err
-			return
-		}
-		defer f.Close()
-		hotGeo, hotGeoErr = hotline.ReadGeography(data.Municipalities, f)
-	})
-	if hotGeoErr != nil {
-		t.Fatal(hotGeoErr)
+	g, err := hotline.Bundled()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return hotGeo
+	return g
 }
 
 // hotUser is a synthetic member of staff.
