@@ -52,11 +52,35 @@ type Identifier struct {
 	EndByte   int    `json:"-"`
 }
 
+// Phrase is a stretch of the ad whose words raise the model's risk, shown as
+// evidence when no rule (or not only a rule) explains it.
+type Phrase struct {
+	Start     int    `json:"start"` // code points into the original text
+	End       int    `json:"end"`
+	StartByte int    `json:"start_byte"`
+	EndByte   int    `json:"end_byte"`
+	Evidence  string `json:"evidence"`
+}
+
+// Reasons shown for phrase evidence and for too little text.
+const (
+	PhraseReason       = "Estas palabras aparecen sobre todo en ofertas engañosas que revisamos."
+	PhraseReasonEN     = "These words appear mostly in deceptive offers we reviewed."
+	InsufficientReason = "No hay suficiente texto para evaluar."
+	InsufficientEN     = "There is not enough text to judge."
+)
+
 // Result is the screening of one ad.
 type Result struct {
-	Tier         string       `json:"tier"` // bajo, medio, alto
-	Risk         float64      `json:"risk"`
+	Tier string  `json:"tier"` // bajo, medio, alto
+	Risk float64 `json:"risk"` // calibrated to a job-board feed
+	// RiskPasted is calibrated to the assumed share of deceptive offers
+	// among texts people paste into /oferta.
+	RiskPasted float64 `json:"risk_pasted"`
+	// Insufficient: too little text to judge (the tier is then bajo).
+	Insufficient bool         `json:"insufficient"`
 	Flags        []Flag       `json:"flags"`
+	Phrases      []Phrase     `json:"phrases"`
 	Identifiers  []Identifier `json:"identifiers"`
 	Reasons      []string     `json:"reasons"`
 	ReasonsEN    []string     `json:"reasons_en"`
@@ -73,9 +97,20 @@ func (s *Screener) Screen(text string) Result {
 	// The model was trained on the features the flags package derives from
 	// the text; using the same ones keeps its calibration.
 	hits, feat := flags.MatchFeatures(t)
-	a := flags.AssessHits(hits, feat)
-	res := Result{Tier: a.Tier, Risk: a.Risk, Flags: []Flag{}, Identifiers: []Identifier{}, ModelVersion: a.ModelVersion,
-		RulesVersion: a.RulesVersion, Folded: t.Folded}
+	a := flags.AssessHits(t.Folded, hits, feat)
+	res := Result{Tier: a.Tier, Risk: a.Risk, RiskPasted: a.RiskPasted, Insufficient: a.Insufficient,
+		Flags: []Flag{}, Phrases: []Phrase{}, Identifiers: []Identifier{}, Reasons: []string{}, ReasonsEN: []string{},
+		ModelVersion: a.ModelVersion, RulesVersion: a.RulesVersion, Folded: t.Folded}
+	for _, p := range a.Phrases {
+		os, oe := t.Span(p.Start, p.End)
+		os, oe = max(os, 0), min(oe, len(text))
+		if os >= oe {
+			continue
+		}
+		ph := Phrase{StartByte: os, EndByte: oe, Evidence: text[os:oe]}
+		ph.Start, ph.End = normalize.RuneSpan(text, os, oe)
+		res.Phrases = append(res.Phrases, ph)
+	}
 	for _, h := range hits {
 		fl := Flag{ID: h.ID, StartByte: h.Start, EndByte: h.End, Weight: h.Weight, Evidence: h.Evidence, Version: h.Version}
 		fl.Start, fl.End = normalize.RuneSpan(text, h.Start, h.End)
@@ -88,6 +123,14 @@ func (s *Screener) Screen(text string) Result {
 	for _, r := range a.Reasons {
 		res.Reasons = append(res.Reasons, r.Text)
 		res.ReasonsEN = append(res.ReasonsEN, r.TextEN)
+	}
+	if len(res.Phrases) > 0 {
+		res.Reasons = append(res.Reasons, PhraseReason)
+		res.ReasonsEN = append(res.ReasonsEN, PhraseReasonEN)
+	}
+	if res.Insufficient {
+		res.Reasons = append(res.Reasons, InsufficientReason)
+		res.ReasonsEN = append(res.ReasonsEN, InsufficientEN)
 	}
 	for _, id := range ids {
 		out := Identifier{Kind: string(id.Kind), Token: s.token(id), Last4: contact.Last4(id), StartByte: id.Start, EndByte: id.End}

@@ -43,6 +43,7 @@ func FeaturesFromText(t normalize.Text) Features {
 // the text for the literals of the rules and of the feature patterns.
 func MatchFeatures(t normalize.Text) ([]Hit, Features) {
 	rs := ruleSet()
+	t = deobfuscate(t)
 	occ := rs.lits.scan(t.Folded)
 	defer occ.release()
 	return rs.matchIn(t, occ), rs.features(t, occ)

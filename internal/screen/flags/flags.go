@@ -261,6 +261,7 @@ func All() []Flag {
 func Match(t normalize.Text) []Hit { return ruleSet().match(t) }
 
 func (rs *RuleSet) match(t normalize.Text) []Hit {
+	t = deobfuscate(t)
 	occ := rs.lits.scan(t.Folded)
 	defer occ.release()
 	return rs.matchIn(t, occ)
