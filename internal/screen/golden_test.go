@@ -32,10 +32,10 @@ import (
 
 // goldenHashes: the corpus parts and the SHA-256 of their records.
 var goldenHashes = map[string]string{
-	"synthetic": "8c63e5efc9c5622814e37c6e333b6bc7009835ab751524546ed5d3b9809bf521",
-	"mutated":   "5b7ca53864ce149b1c03e4897a5785e88edc97102e513ed8f58993b12603b07d",
-	"testdata":  "cdb1462046758800dc35e1cd881e1d0469a4f48a3c4960ce382005f6919fd559",
-	"emscad":    "05dcc0232fdb2b9c4bc02f9f2a0ac9354570dc56b8a46a6f472e676349e4f598", // only when ../shared/data/ads is there
+	"synthetic": "0cf665c60c0b4a8e4db99db04f7ac45411d8e765186081b25c8bd9e138343286",
+	"mutated":   "40ecf47c091db210dac9a2caa40c9233ae0826b1c08aaec2b4b26c7f9826154a",
+	"testdata":  "a09ec275e34daf1ec00c880c21f1bb4c7687d47599daf60f302cac7f24f5d392",
+	"emscad":    "a05d4f358a90f7c29eec48cb5e6bd4b2c522c299db42fdfd874e79cf1cb6998b", // only when ../shared/data/ads is there
 	"index":     "a4d27ddc7486dd1c21d20068b202b17c6f3b982bde5afceb37113a9704c6e6e0",
 }
 

@@ -3,8 +3,9 @@ package flags
 import "github.com/vigia-mx/vigia/internal/screen/normalize"
 
 // leet maps the digits and signs that stand for letters in obfuscated ads
-// ("tr4bajo", "s3xo", "ch@mba") to those letters.
-var leet = [256]byte{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's'}
+// ("tr4bajo", "s3xo", "ch4mba") to those letters.
+// "@" and "$" are left alone: e-mail addresses and prices need them.
+var leet = [256]byte{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't'}
 
 func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' }
 
@@ -29,7 +30,7 @@ func deobfuscate(t normalize.Text) normalize.Text {
 		}
 		switch {
 		case isLetterByte(next) || leet[next] != 0 && i+2 < len(s) && isLetterByte(s[i+2]):
-		case !isTokenByte(next) && next != '@' && i >= 2 && isLetterByte(s[i-2]) && c != '$' && c != '@':
+		case !isTokenByte(next) && next != '@' && i >= 2 && isLetterByte(s[i-2]):
 		default:
 			continue
 		}

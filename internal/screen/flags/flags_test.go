@@ -13,14 +13,14 @@ import (
 
 // taxonomy lists every id of SCREENING.md "Red-flag taxonomy (v0)".
 var taxonomy = []string{
-	"A1_PAY_UNREALISTIC", "A2_NO_REQUIREMENTS", "A3_EMPLOYER_ANON", "A4_VAGUE_DUTIES", "A5_BRAND_IMPERSONATION", "A6_URGENCY", "A7_HIRE_NO_INTERVIEW", "A8_MLM_RECRUIT",
+	"A1_PAY_UNREALISTIC", "A2_NO_REQUIREMENTS", "A3_EMPLOYER_ANON", "A4_VAGUE_DUTIES", "A5_BRAND_IMPERSONATION", "A6_URGENCY", "A7_HIRE_NO_INTERVIEW", "A8_MLM_RECRUIT", "A9_HOME_ASSEMBLY", "A10_TASK_SCAM",
 	"B1_CHAT_ONLY", "B2_PUBLIC_PLACE_INTERVIEW", "B3_PERSONAL_DOCS_UPFRONT", "B4_PHOTOS_REQUESTED", "B5_AREA_CODE_MISMATCH",
-	"C1_TRAVEL_PAID", "C2_EMPLOYER_HOUSING", "C3_NEW_IN_TOWN",
+	"C1_TRAVEL_PAID", "C2_EMPLOYER_HOUSING", "C3_NEW_IN_TOWN", "C4_ISOLATION_SECRECY",
 	"D1_YOUNG_FEMALE_APPEARANCE", "D2_MINORS", "D3_NO_PAPERS", "D4_STUDENTS_OUT_OF_TOWN",
 	"E1_HOSTESS_MODEL_ROLES", "E2_TIPS_COMMISSION_PAY", "E3_NIGHT_VENUE", "E4_MODEL_CONTRACT_ABROAD",
-	"F1_UPFRONT_FEE", "F2_ADVANCE_DEDUCTED", "F3_DOC_CUSTODY", "F4_DEFERRED_PAY",
-	"G1_EXCESSIVE_HOURS", "G2_HIGH_RISK_SECTOR", "G3_SECURITY_GUARD_LURE", "G4_OVERSEAS_CALLCENTER",
-	"H1_TEMPLATE_CLUSTER", "H2_SHARED_ID_MULTI_CITY", "H3_MULTI_IDENTIFIER_AD", "H4_BURST", "H5_HUB_IDENTIFIER",
+	"F1_UPFRONT_FEE", "F2_ADVANCE_DEDUCTED", "F3_DOC_CUSTODY", "F4_DEFERRED_PAY", "F5_PAPERS_ARRANGED",
+	"G1_EXCESSIVE_HOURS", "G2_HIGH_RISK_SECTOR", "G3_SECURITY_GUARD_LURE", "G4_OVERSEAS_CALLCENTER", "G5_CRIMINAL_RECRUITMENT",
+	"E5_SEXUAL_SERVICES", "H1_TEMPLATE_CLUSTER", "H2_SHARED_ID_MULTI_CITY", "H3_MULTI_IDENTIFIER_AD", "H4_BURST", "H5_HUB_IDENTIFIER",
 }
 
 func TestRulesFile(t *testing.T) {
@@ -138,6 +138,36 @@ var matchCases = []struct {
 	{"Call center en Zapopan, sueldo base más bonos", nil, []string{"G4_OVERSEAS_CALLCENTER"}},
 	{"Gerente de planta para fábrica de alimentos", nil, []string{"C2_EMPLOYER_HOUSING", "G2_HIGH_RISK_SECTOR"}},
 	{"Auxiliar contable, licenciatura, sueldo $11,000 mensuales, prestaciones de ley", nil, nil},
+	// Synthetic phrases (written for these tests) for the families of issue 9.
+	// Minors however the age is written; adults and childcare stay clean.
+	{"Buscamos chicas de 16 en adelante para atender clientes", []string{"D2_MINORS"}, nil},
+	{"Edad: 15 a 25 años, no necesitas experiencia", []string{"D2_MINORS"}, nil},
+	{"no importa si eres menor de edad, te capacitamos", []string{"D2_MINORS"}, nil},
+	{"aceptamos desde los dieciséis años", []string{"D2_MINORS"}, nil},
+	{"menores bienvenidas, pago diario", []string{"D2_MINORS"}, nil},
+	{"ideal para estudiantes de secundaria, medio tiempo", []string{"D2_MINORS"}, nil},
+	{"Requisitos: mayor de edad, secundaria terminada", nil, []string{"D2_MINORS"}},
+	{"No se aceptan menores de edad", nil, []string{"D2_MINORS"}},
+	{"Niñera para cuidar a dos menores de edad, con referencias", nil, []string{"D2_MINORS"}},
+	// Isolation and secrecy; papers arranged; lodging; debt.
+	{"no le digas a tu familia hasta que llegues", []string{"C4_ISOLATION_SECRECY"}, nil},
+	{"nosotros te tramitamos el pasaporte y la visa", []string{"F5_PAPERS_ARRANGED"}, nil},
+	{"te damos departamento cerca del trabajo", []string{"C2_EMPLOYER_HOUSING"}, nil},
+	{"el pasaje te lo adelantamos y se descuenta de tu sueldo", []string{"F2_ADVANCE_DEDUCTED"}, nil},
+	{"Gestor de cobranza para recuperación de deuda, prestaciones de ley, descuentos en tiendas", nil, []string{"F2_ADVANCE_DEDUCTED"}},
+	// Slang and obfuscation.
+	{"se buscan morras guapas para chamba bien pagada", []string{"D1_YOUNG_FEMALE_APPEARANCE", "A4_VAGUE_DUTIES"}, nil},
+	{"tr4bajo para d4mas, solo por inbox", []string{"D1_YOUNG_FEMALE_APPEARANCE"}, nil},
+	{"Prestaciones atractivas y sueldo competitivo", nil, []string{"D1_YOUNG_FEMALE_APPEARANCE"}},
+	{"se buscan señoritas para convivir con clientes", []string{"E5_SEXUAL_SERVICES"}, nil},
+	{"Recepcionista hostess para agencia de autos, prestaciones", []string{"E1_HOSTESS_MODEL_ROLES"}, []string{"E5_SEXUAL_SERVICES"}},
+	// Criminal recruitment, packing from home, task scams.
+	{"las cuatro letras están reclutando, te pagamos el adiestramiento", []string{"G5_CRIMINAL_RECRUITMENT"}, nil},
+	{"empaca dulces desde tu casa y gana por pieza", []string{"A9_HOME_ASSEMBLY"}, nil},
+	{"te pagamos por dar likes y calificar productos desde tu celular", []string{"A10_TASK_SCAM"}, nil},
+	{"Analista de modelos de datos, disponibilidad para viajar, viáticos pagados", nil, []string{"E1_HOSTESS_MODEL_ROLES", "C1_TRAVEL_PAID"}},
+	{"Promotora de ventas en tienda de autoservicio", nil, []string{"E1_HOSTESS_MODEL_ROLES"}},
+	{"Cartel publicitario y diseño dentro de la organización; adiestramiento canino", nil, []string{"G5_CRIMINAL_RECRUITMENT"}},
 }
 
 func TestMatch(t *testing.T) {
@@ -304,9 +334,9 @@ func TestMonotone(t *testing.T) {
 			for i, id := range base {
 				hs[i] = Hit{ID: id}
 			}
-			r0 := AssessHits(hs, f).Risk
+			r0 := AssessHits("", hs, f).Risk
 			for _, id := range ids {
-				r1 := AssessHits(append(hs[:len(hs):len(hs)], Hit{ID: id}), f).Risk
+				r1 := AssessHits("", append(hs[:len(hs):len(hs)], Hit{ID: id}), f).Risk
 				if r1 < r0 {
 					t.Fatalf("adding %s to %v lowered risk %.4f -> %.4f", id, base, r0, r1)
 				}

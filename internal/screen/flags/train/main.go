@@ -54,7 +54,7 @@ type Config struct {
 }
 
 // DefaultConfig is the configuration model.json is built with.
-var DefaultConfig = Config{Iters: 1500, LR: 1.0, L2Flag: 0.02, L2Simple: 0.01, L2Phrase: 0.004, PosWeight: 1,
+var DefaultConfig = Config{Iters: 1500, LR: 1.0, L2Flag: 0.005, L2Simple: 0.01, L2Phrase: 0.001, PosWeight: 4,
 	Folds: 5, AltoPrecision: 0.90, AltoLegitMax: 0.02, MedioRecall: 0.90, PastedRate: 0.25, MinWords: 8, Seed: 20261206}
 
 // Gold is one line of gold/labels.jsonl.
@@ -744,8 +744,15 @@ func main() {
 	root := flag.String("root", ".", "repository root")
 	ads := flag.String("ads", "../shared/data/ads", "folder with mx-boards/ and lures/ (outside the repository)")
 	check := flag.Bool("check", false, "only check that model.json and docs/screening-eval.md are up to date")
+	sweep := flag.Bool("sweep", false, "print out-of-fold figures over a small grid of settings (writes nothing)")
 	flag.Parse()
 	log.SetFlags(0)
+	if *sweep {
+		if err := Sweep(*root, *ads); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	m, rep, err := Run(*root, *ads, DefaultConfig)
 	if err != nil {
 		log.Fatal(err)
@@ -771,4 +778,58 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", mp, rp)
+}
+
+// Sweep prints the out-of-fold AUC and alto figures over a small grid, so
+// the settings in DefaultConfig can be checked. It is the only tuning done
+// on the cross-validation (a handful of settings; the report says so).
+func Sweep(root, adsDir string) error {
+	gold, err := LoadGold(filepath.Join(root, "internal/screen/flags/gold/labels.jsonl"))
+	if err != nil {
+		return err
+	}
+	boards, lures, err := LoadAds(adsDir)
+	if err != nil {
+		return err
+	}
+	ex, err := Examples(gold, boards, lures)
+	if err != nil {
+		return err
+	}
+	AssignGroups(ex, 0.5)
+	AssignFolds(ex, DefaultConfig.Folds, DefaultConfig.Seed)
+	for _, l2p := range []float64{0.001, 0.004} {
+		for _, pw := range []float64{1, 4} {
+			for _, l2f := range []float64{0.005, 0.02} {
+				cfg := DefaultConfig
+				cfg.L2Phrase, cfg.PosWeight, cfg.L2Flag = l2p, pw, l2f
+				oof := CrossValidate(ex, cfg)
+				y := make([]float64, len(ex))
+				for i := range ex {
+					y[i] = ex[i].Y
+				}
+				za, zm := chooseThresholds(oof, y, cfg)
+				var ap, an, mp, pos, neg float64
+				for i := range ex {
+					if y[i] > 0 {
+						pos++
+						if oof[i] >= za {
+							ap++
+						}
+						if oof[i] >= zm {
+							mp++
+						}
+					} else {
+						neg++
+						if oof[i] >= za {
+							an++
+						}
+					}
+				}
+				fmt.Printf("l2_phrase=%g pos_weight=%g l2_flag=%g  auc=%.3f ap=%.3f alto_recall=%.3f alto_legit=%.4f medio_recall=%.3f\n",
+					l2p, pw, l2f, rocAUC(oof, y), averagePrecision(oof, y), ap/pos, an/neg, mp/pos)
+			}
+		}
+	}
+	return nil
 }
