@@ -32,10 +32,10 @@ import (
 
 // goldenHashes: the corpus parts and the SHA-256 of their records.
 var goldenHashes = map[string]string{
-	"synthetic": "0cf665c60c0b4a8e4db99db04f7ac45411d8e765186081b25c8bd9e138343286",
-	"mutated":   "40ecf47c091db210dac9a2caa40c9233ae0826b1c08aaec2b4b26c7f9826154a",
-	"testdata":  "a09ec275e34daf1ec00c880c21f1bb4c7687d47599daf60f302cac7f24f5d392",
-	"emscad":    "a05d4f358a90f7c29eec48cb5e6bd4b2c522c299db42fdfd874e79cf1cb6998b", // only when ../shared/data/ads is there
+	"synthetic": "5db498e70a00adac7f4c4fce4606720ab3673e3ff1338200d374e47ef02c6edc",
+	"mutated":   "b254df369137dbd1c1c0d0405e64428c3c511702156dbd9df3367677512d965f",
+	"testdata":  "ef7754ed488396acf50eb0e78dbc79f46764ce804504550ee598e9c3e70814a4",
+	"emscad":    "7e23971553e823b38683a839499fc0b5defd6b2edd352301e0a4a7787d1db9e0", // only when ../shared/data/ads is there
 	"index":     "a4d27ddc7486dd1c21d20068b202b17c6f3b982bde5afceb37113a9704c6e6e0",
 }
 
