@@ -61,7 +61,7 @@ func TestOfertaVerdicts(t *testing.T) {
 			never: []string{"No encontramos"}},
 		{name: "high", lang: "es", text: lure, kind: verdictHigh, marks: true,
 			want:  []string{"Riesgo alto", "hospedaje incluido</q>", "Nunca pagues"},
-			never: []string{"No encontramos", "100"}},
+			never: []string{"No encontramos", "100", "Qué revisamos", "¿Te parece sospechosa"}},
 		{name: "high en", lang: "en", text: lure, kind: verdictHigh, marks: true,
 			want:  []string{"High risk", "The pay is far too high"},
 			never: []string{"We found none"}},
@@ -327,6 +327,10 @@ func TestOfertaReport(t *testing.T) {
 			want: []string{`<option value="21" selected>`, `<option value="21114">`, html.EscapeString(secret) + "</textarea>"}},
 		{name: "too long is clipped", lang: "es", form: vals("desde", "oferta", "oferta", long), status: http.StatusOK,
 			want: []string{">" + strings.Repeat("ñ", hotline.MaxOffer) + "</textarea>", es("report.prefilled.clipped")}},
+		// The longest text /oferta takes, in 4-byte characters, still fits
+		// the report form's body limit once form-encoded.
+		{name: "longest check text", lang: "es", form: vals("desde", "oferta", "oferta", strings.Repeat("😀", maxFormText/4)), status: http.StatusOK,
+			want: []string{">" + strings.Repeat("😀", maxFormText/4) + "</textarea>"}},
 		{name: "cross-site prefill", lang: "es", form: vals("desde", "oferta", "oferta", offer), hdr: []string{"Sec-Fetch-Site", "cross-site"}, status: http.StatusForbidden},
 		{name: "foreign origin", lang: "es", form: vals("desde", "oferta", "oferta", offer), hdr: []string{"Sec-Fetch-Site", "", "Origin", "https://evil.example"}, status: http.StatusForbidden},
 		// A full report with "desde" still only fills the form.
