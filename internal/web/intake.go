@@ -119,6 +119,9 @@ type reportData struct {
 	States   []stateOption
 	Munis    []hotline.Municipality
 	Flags    []string
+	// Prefilled: the form was opened from /oferta with the offer's text;
+	// Clipped: that text was cut to what a report may hold.
+	Prefilled, Clipped bool
 }
 
 type stateOption struct {
@@ -178,6 +181,20 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
 		if err := r.ParseForm(); err != nil {
 			d.Error, status = locale.T(l, "report.err.toolarge"), http.StatusRequestEntityTooLarge
+		} else if r.PostForm.Get("desde") == "oferta" {
+			// "Reportar esta oferta" on /oferta: fill the form with the
+			// offer and submit nothing. The text comes in a POST body, not a
+			// URL, so it stays out of access logs, browser history and
+			// Referer headers; this route's cross-origin protection still
+			// applies, and the person sends the report with the ordinary
+			// form, through the ordinary validation.
+			d.Form.Offer, d.Clipped = clipRunes(r.PostForm.Get("oferta"), hotline.MaxOffer)
+			d.Prefilled = true
+			// The form's "municipios" step posts back here with the offer,
+			// so that choosing the state first does not lose it.
+			if st, ok := hotline.ParseState(r.PostForm.Get("estado")); ok {
+				d.Form.State, d.Form.StateStr = st, strconv.Itoa(st)
+			}
 		} else {
 			f := r.PostForm
 			d.Form.Kind = hotline.Kind(f.Get("tipo"))

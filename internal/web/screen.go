@@ -8,10 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -116,64 +116,16 @@ func (l *limiter) allow(r *http.Request, n int) bool {
 	return true
 }
 
-// segment is a run of the ad's text, marked when it is evidence of a flag.
-type segment struct {
-	Text   string
-	Mark   bool
-	Reason string
-	ID     string
-}
-
 type checkData struct {
-	Text     string
-	Result   *screen.Result
-	Segments []segment
-	Shared   bool
-	Error    string
-	TooLong  bool
-}
-
-// segments cuts the text at the evidence spans (byte offsets), merging
-// overlaps, so that the template can put each in <mark>.
-func segments(l locale.Lang, text string, flags []screen.Flag) []segment {
-	type span struct {
-		s, e   int
-		reason string
-		id     string
-	}
-	var spans []span
-	for _, f := range flags {
-		if f.StartByte < 0 || f.EndByte > len(text) || f.StartByte >= f.EndByte {
-			continue
-		}
-		r := f.Reason
-		if l == locale.EN {
-			r = f.ReasonEN
-		}
-		spans = append(spans, span{f.StartByte, f.EndByte, r, f.ID})
-	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].s < spans[j].s })
-	var out []segment
-	pos := 0
-	for _, sp := range spans {
-		if sp.s < pos { // overlaps the previous mark: extend it
-			if len(out) > 0 && sp.e > pos {
-				out[len(out)-1].Text += text[pos:sp.e]
-				out[len(out)-1].Reason += "; " + sp.reason
-				pos = sp.e
-			}
-			continue
-		}
-		if sp.s > pos {
-			out = append(out, segment{Text: text[pos:sp.s]})
-		}
-		out = append(out, segment{Text: text[sp.s:sp.e], Mark: true, Reason: sp.reason, ID: sp.id})
-		pos = sp.e
-	}
-	if pos < len(text) {
-		out = append(out, segment{Text: text[pos:]})
-	}
-	return out
+	Text    string
+	Verdict *verdict
+	Shared  bool
+	Error   string
+	// CanReport: the hotline's form is mounted, so the verdict offers
+	// "Reportar esta oferta".
+	CanReport bool
+	// Checked is the list of red flags looked for, shown with a verdict.
+	Checked []string
 }
 
 // check is the public page "¿Es real esta oferta de trabajo?". It is never
@@ -181,7 +133,7 @@ func segments(l locale.Lang, text string, flags []screen.Flag) []segment {
 func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 	l := locale.FromRequest(r)
 	w.Header().Set("Cache-Control", "no-store")
-	d := checkData{}
+	d := checkData{CanReport: s.hot != nil && s.hot.Intake}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormText*4)
@@ -199,8 +151,8 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 				d.Error, status = locale.T(l, "check.ratelimited"), http.StatusTooManyRequests
 			default:
 				res := s.screener.Screen(d.Text)
-				d.Result = &res
-				d.Segments = segments(l, d.Text, res.Flags)
+				d.Verdict = buildVerdict(l, d.Text, res)
+				d.Checked = checkedFlags(l)
 				if d.Shared {
 					if err := s.saveScreened(r, "public", []screenedAd{{ext: "public", res: res}}); err != nil {
 						s.log.Error("saving a shared ad", "err", err)
@@ -271,6 +223,15 @@ func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(map[string]string{"error": msg})
+	}
+	// Only JSON. A page on another site can make a visitor's browser post
+	// text/plain (a "simple" request, no CORS preflight) whose body is
+	// JSON; refusing every other type keeps such pages from spending the
+	// visitor's rate limit or using the server as their screener. A JSON
+	// post from another origin needs a preflight, which is not granted.
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		fail(http.StatusUnsupportedMediaType, "send Content-Type: application/json")
+		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
 	dec := json.NewDecoder(r.Body)

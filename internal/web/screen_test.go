@@ -49,7 +49,7 @@ func TestCheckPage(t *testing.T) {
 	if w.Header().Get("Cache-Control") != "no-store" {
 		t.Error("the check page must not be cached")
 	}
-	if w := postForm(t, s, "/oferta?lang=es", url.Values{"texto": {plainJob}}); !strings.Contains(w.Body.String(), "Riesgo bajo") {
+	if w := postForm(t, s, "/oferta?lang=es", url.Values{"texto": {plainJob}}); !strings.Contains(w.Body.String(), `class="result verdict-ninguna"`) {
 		t.Errorf("a plain office job was not low risk:\n%s", w.Body)
 	}
 	if w := postForm(t, s, "/oferta", url.Values{"texto": {"  "}}); w.Code != http.StatusBadRequest {
