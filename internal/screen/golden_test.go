@@ -32,10 +32,10 @@ import (
 
 // goldenHashes: the corpus parts and the SHA-256 of their records.
 var goldenHashes = map[string]string{
-	"synthetic": "5db498e70a00adac7f4c4fce4606720ab3673e3ff1338200d374e47ef02c6edc",
-	"mutated":   "b254df369137dbd1c1c0d0405e64428c3c511702156dbd9df3367677512d965f",
-	"testdata":  "ef7754ed488396acf50eb0e78dbc79f46764ce804504550ee598e9c3e70814a4",
-	"emscad":    "7e23971553e823b38683a839499fc0b5defd6b2edd352301e0a4a7787d1db9e0", // only when ../shared/data/ads is there
+	"synthetic": "23e995d8d5a3a5b24cce9953ae237927ead9edf8a523f5c2e2b16fa4b3ffa4f3",
+	"mutated":   "a20a4485eb2a47690cc5bd77817b64cdb9fd3250a81597777245caad6c328c69",
+	"testdata":  "46c20e40f645ae20532860c7a6f539d6c605a1cf0871a1003159643fecab5a1d",
+	"emscad":    "180cb85efd90c7a47482e595cfffaeb8007168d2c2930a10d6e20c31f8ba636c", // only when ../shared/data/ads is there
 	"index":     "a4d27ddc7486dd1c21d20068b202b17c6f3b982bde5afceb37113a9704c6e6e0",
 }
 
