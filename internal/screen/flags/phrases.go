@@ -3,6 +3,7 @@ package flags
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // Phrase features: the model also weighs the words and word pairs of an ad,
@@ -108,13 +109,20 @@ func (m *Model) phraseScore(folded string, explain bool) (float64, []PhraseHit) 
 	if len(m.phraseW) == 0 {
 		return 0, nil
 	}
-	var buf [512]phrase
-	ps := phrasesOf(folded, buf[:0])
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	ps := phrasesOf(folded, sc.ps[:0])
+	sc.ps = ps[:0]
 	if len(ps) == 0 {
 		return 0, nil
 	}
-	// Distinct buckets: each counts once, at its first place.
-	seen := make(map[uint32]struct{}, len(ps))
+	// Distinct buckets: each counts once, at its first place. A stamp per
+	// bucket, bumped once per ad, marks the buckets seen without clearing.
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.stamp)
+		sc.gen = 1
+	}
 	var z float64
 	type contrib struct {
 		a, b int
@@ -123,10 +131,10 @@ func (m *Model) phraseScore(folded string, explain bool) (float64, []PhraseHit) 
 	var pos []contrib
 	n := 0
 	for _, p := range ps {
-		if _, ok := seen[p.bucket]; ok {
+		if sc.stamp[p.bucket] == sc.gen {
 			continue
 		}
-		seen[p.bucket] = struct{}{}
+		sc.stamp[p.bucket] = sc.gen
 		n++
 		w := float64(m.phraseW[p.bucket])
 		z += w
@@ -168,6 +176,15 @@ func (m *Model) phraseScore(folded string, explain bool) (float64, []PhraseHit) 
 	}
 	return z, hits
 }
+
+// scratch is per-goroutine working memory for phraseScore.
+type scratch struct {
+	stamp []uint32 // PhraseBuckets long
+	gen   uint32
+	ps    []phrase
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{stamp: make([]uint32, PhraseBuckets)} }}
 
 // MaxPhrases caps the phrases shown as evidence for the model's risk.
 const MaxPhrases = 3
