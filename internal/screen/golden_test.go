@@ -32,10 +32,10 @@ import (
 
 // goldenHashes: the corpus parts and the SHA-256 of their records.
 var goldenHashes = map[string]string{
-	"synthetic": "23e995d8d5a3a5b24cce9953ae237927ead9edf8a523f5c2e2b16fa4b3ffa4f3",
-	"mutated":   "a20a4485eb2a47690cc5bd77817b64cdb9fd3250a81597777245caad6c328c69",
-	"testdata":  "46c20e40f645ae20532860c7a6f539d6c605a1cf0871a1003159643fecab5a1d",
-	"emscad":    "180cb85efd90c7a47482e595cfffaeb8007168d2c2930a10d6e20c31f8ba636c", // only when ../shared/data/ads is there
+	"synthetic": "6f30e7e455a5bffcee6b8ad2f29b023f189a371941cce73067040deda2d7431a",
+	"mutated":   "071966b3b13d1efe6a2de5f041cd2e83186efa225bff60b2efef73bc9e1ad101",
+	"testdata":  "8fa4918d9c885292060aad7e98d197aface8caf086b5105fb8d0719ca67a77fc",
+	"emscad":    "d33872f1c98b6016aa37c3e69cfef5b41ce797af8f45f7e2d724c7a4947d992d", // only when ../shared/data/ads is there
 	"index":     "a4d27ddc7486dd1c21d20068b202b17c6f3b982bde5afceb37113a9704c6e6e0",
 }
 

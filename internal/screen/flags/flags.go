@@ -43,6 +43,8 @@ type Flag struct {
 	Weight      float64  `json:"weight"` // prior; learned weights are in model.json
 	Sources     []string `json:"sources"`
 	Computed    bool     `json:"computed,omitempty"` // network signal, no text patterns
+	// Strong: a strong indicator (ILO): alone it makes the tier at least medio.
+	Strong bool `json:"strong,omitempty"`
 
 	re       []pattern
 	reReq    []pattern

@@ -160,6 +160,9 @@ var matchCases = []struct {
 	{"tr4bajo para d4mas, solo por inbox", []string{"D1_YOUNG_FEMALE_APPEARANCE"}, nil},
 	{"Prestaciones atractivas y sueldo competitivo", nil, []string{"D1_YOUNG_FEMALE_APPEARANCE"}},
 	{"se buscan señoritas para convivir con clientes", []string{"E5_SEXUAL_SERVICES"}, nil},
+	{"Sexo: indistinto. Política contra el acoso sexual. Turno de 16 a 20 horas", nil, []string{"E5_SEXUAL_SERVICES", "D2_MINORS"}},
+	{"Deben abonar un cupo de 3000 pesos ahora y cada 6 meses", []string{"F1_UPFRONT_FEE"}, nil},
+	{"asistente cariñosa para empresario, sexo casual", []string{"E5_SEXUAL_SERVICES"}, nil},
 	{"Recepcionista hostess para agencia de autos, prestaciones", []string{"E1_HOSTESS_MODEL_ROLES"}, []string{"E5_SEXUAL_SERVICES"}},
 	// Criminal recruitment, packing from home, task scams.
 	{"las cuatro letras están reclutando, te pagamos el adiestramiento", []string{"G5_CRIMINAL_RECRUITMENT"}, nil},

@@ -213,6 +213,23 @@ func (m *Model) calibrateTo(z, pi float64) float64 {
 
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 
+// TierFor is Tier with the floor of the strong indicators: an ad with a
+// strong indicator (a minor sought, documents kept, isolation, debt, sexual
+// or criminal recruitment) is never bajo, however rare such ads are in the
+// data the model learned from.
+func (m *Model) TierFor(risk float64, hits []Hit) string {
+	t := m.Tier(risk)
+	if t != TierBajo {
+		return t
+	}
+	for _, h := range hits {
+		if f, ok := Lookup(h.ID); ok && f.Strong {
+			return TierMedio
+		}
+	}
+	return t
+}
+
 // Tier maps a risk to "bajo", "medio" or "alto".
 func (m *Model) Tier(risk float64) string {
 	switch {
@@ -255,7 +272,7 @@ func (m *Model) assess(folded string, hits []Hit, f Features) Assessment {
 	pz, phrases := m.phraseScore(folded, true)
 	z := m.score(x) + pz
 	risk := m.calibrate(z)
-	a := Assessment{Risk: risk, RiskPasted: m.calibrateTo(z, m.BaseRates.Pasted), Tier: m.Tier(risk),
+	a := Assessment{Risk: risk, RiskPasted: m.calibrateTo(z, m.BaseRates.Pasted), Tier: m.TierFor(risk, hits),
 		ModelVersion: m.Version, RulesVersion: ruleSet().Version}
 	if len(hits) == 0 && m.MinWords > 0 && words(folded, m.MinWords) < m.MinWords {
 		// A greeting or a fragment: say so rather than guess.

@@ -199,7 +199,8 @@ func countTiers(ex []Example, risk []float64, th flags.Thresholds, keep func(Exa
 			continue
 		}
 		c.n++
-		alto, medio := risk[i] >= th.Alto, risk[i] >= th.Medio
+		tier := tierOf(risk[i], e.Hits, th)
+		alto, medio := tier == flags.TierAlto, tier != flags.TierBajo
 		if e.Y > 0 {
 			c.pos++
 			if alto {
@@ -381,6 +382,7 @@ func Report(w io.Writer, ex []Example, gold []Gold, boards map[string]ad, m flag
 	p("- Flag weights start from the rules' prior weights and are pulled towards them (L2 %.3g around the prior), kept ≥ 0 so a red flag never lowers the risk: the data tempers common flags (\"importante empresa\", \"desde casa\") and rare trafficking indicators the job boards never show keep their prior. Phrases: ridge %.3g; simple features: ridge %.3g. %d full-batch gradient steps, deterministic.\n", cfg.L2Flag, cfg.L2Phrase, cfg.L2Simple, cfg.Iters)
 	p("- **Group-aware %d-fold cross-validation:** template families (masked word 4-gram Jaccard ≥ 0.5: copies that differ in pay, phone or name are one family) never straddle folds; risky and legit families are dealt to folds separately. Every figure below is out-of-fold.\n", cfg.Folds)
 	p("- **Tiers** are chosen on the out-of-fold scores: `alto` is the lowest score whose precision is ≥ %.2f while taking at most %s of legit ads; `medio` the highest that keeps recall ≥ %.2f. Thresholds (feed-calibrated risk): **medio ≥ %.4g, alto ≥ %.4g**.\n", cfg.AltoPrecision, pct(cfg.AltoLegitMax), cfg.MedioRecall, th.Medio, th.Alto)
+	p("- **Strong indicators** (ILO sense: %s) set the tier to at least `medio` on their own, whatever the model says: job boards hold almost none of them, so the data cannot weigh them, and missing one costs more than a false alarm. Every tier figure below includes this floor.\n", strongList())
 	p("- **Too little to judge:** fewer than %d words and no flag → `bajo` with \"no hay suficiente texto para evaluar\".\n\n", m.MinWords)
 
 	// --- headline
@@ -407,7 +409,7 @@ func Report(w io.Writer, ex []Example, gold []Gold, boards map[string]ad, m flag
 	// feed-weighted precision on the random sample
 	var wa, wap float64
 	for i, e := range ex {
-		if e.Selection == "random" && risk[i] >= th.Alto {
+		if e.Selection == "random" && tierOf(risk[i], e.Hits, th) == flags.TierAlto {
 			wa += e.Weight
 			wap += e.Weight * e.Y
 		}
@@ -425,10 +427,10 @@ func Report(w io.Writer, ex []Example, gold []Gold, boards map[string]ad, m flag
 			if e.Source != "lures" || e.Label != l {
 				continue
 			}
-			switch {
-			case risk[i] >= th.Alto:
+			switch tierOf(risk[i], e.Hits, th) {
+			case flags.TierAlto:
 				a++
-			case risk[i] >= th.Medio:
+			case flags.TierMedio:
 				md++
 			default:
 				b++
@@ -556,7 +558,6 @@ func Report(w io.Writer, ex []Example, gold []Gold, boards map[string]ad, m flag
 	p("- The risky ads of mx-boards are dominated by one family; the row without it is the honest measure of everything else.\n")
 	p("- The annotators are language-model instances following the guide; their κ is agreement with each other, not with trafficking investigators.\n")
 	p("- The `/oferta` base rate is an assumption. Another set of real ads, kept outside the repository, will judge the screener again.\n")
-	_ = strings.TrimSpace
 	_ = boards
 }
 
@@ -589,4 +590,21 @@ func goldHas(e Example, id string) bool {
 		}
 	}
 	return false
+}
+
+// tierOf is the tier the screener gives: the thresholds, with the floor of
+// the strong indicators (flags.Model.TierFor).
+func tierOf(risk float64, hits []flags.Hit, th flags.Thresholds) string {
+	m := flags.Model{Thresholds: th}
+	return m.TierFor(risk, hits)
+}
+
+func strongList() string {
+	var s []string
+	for _, f := range flags.All() {
+		if f.Strong {
+			s = append(s, f.ID)
+		}
+	}
+	return strings.Join(s, ", ")
 }
