@@ -123,3 +123,64 @@ func (e *env) count(table string) int {
 	}
 	return n
 }
+
+// A report's contact tokens are not the screener's: every role holds the
+// screening key, and the public POST /api/v1/screen returns its token for
+// any number, so equal tokens would tell anyone whether some report holds
+// a number. The intake cannot make report tokens at all. SYNTHETIC numbers.
+func TestReportTokensNotScreenTokens(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		r := plainReport("tokens")
+		r.Offer = "Edecanes, 3 mil diarios, viaje pagado, WhatsApp https://wa.me/5215544443333"
+		r.Contact = hotline.Contact{Method: "telefono", Value: "55 8765 4321"}
+		_, byConsole := e.submit(r)
+		_, byIntake := e.submitVia(e.intakeDesk(), r)
+		op := e.staffUser("op1", staff.Operador, "norte", "own")
+		if _, err := e.d.Queue(e.ctx, op); err != nil { // indexes the intake's report
+			t.Fatal(err)
+		}
+		// What anyone can compute with the screening key, for the numbers
+		// however written.
+		public := map[string]bool{}
+		for _, text := range []string{"55 8765 4321", "+52 55 8765 4321", "wa.me/5215544443333", "55 4444 3333", r.Offer} {
+			for _, id := range e.scr.Screen(text).Identifiers {
+				public[id.Token] = true
+			}
+		}
+		if len(public) < 2 {
+			t.Fatalf("the screener found too few identifiers: %v", public)
+		}
+		for _, id := range []int64{byConsole, byIntake} {
+			toks, err := e.st.ReportTokens(e.ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(toks) == 0 {
+				t.Fatalf("report %d has no tokens", id)
+			}
+			for _, tok := range toks {
+				if public[tok.Value] {
+					t.Errorf("report %d: token of kind %s equals the screening key's token for the number", id, tok.Kind)
+				}
+			}
+		}
+		// The console still finds both by the number.
+		res, err := e.d.Search(e.ctx, op, "+52 1 55 8765 4321")
+		if err != nil || len(res) != 2 {
+			t.Errorf("search: %d results, %v; want 2", len(res), err)
+		}
+		// The intake's keys cannot make them.
+		if e.keys.Intake().CanIndex() {
+			t.Fatal("intake keys hold the index key")
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("intake keys made a blind index")
+				}
+			}()
+			e.keys.Intake().Index("contacto:phone", "+525587654321")
+		}()
+	})
+}

@@ -970,7 +970,7 @@ func (d *Desk) Search(ctx context.Context, a Actor, contact string) ([]QueueItem
 	var out []QueueItem
 	var tokens []string
 	for _, id := range ids {
-		tokens = append(tokens, id.Token)
+		tokens = append(tokens, d.contactToken(id))
 		if t := d.numberToken(id.E164); t != "" {
 			tokens = append(tokens, t)
 		}

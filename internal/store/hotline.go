@@ -547,3 +547,21 @@ func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
 	return n, err
 }
+
+// ReportTokens lists a report's blind-index tokens, for checks and tests.
+func (s *Store) ReportTokens(ctx context.Context, id int64) ([]Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, token FROM report_tokens WHERE report_id = $1 ORDER BY kind, token`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing a report's tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		if err := rows.Scan(&t.Kind, &t.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -2174,3 +2174,33 @@ func TestReceiptLockoutBehindProxy(t *testing.T) {
 	receipt, _ := e.submit(syntheticReport("[SINTÉTICO] tras el proxy"))
 	wantStatus(t, "another client through the same proxy", reporter.get("/api/v1/reports/mine", "Authorization", "Receipt "+receipt, "X-Forwarded-For", "198.51.100.77"), http.StatusOK)
 }
+
+// The public screening API is no oracle for reports: the token it returns
+// for a number never equals the token a report holding that number is
+// stored with, though both processes load the same screening key. SYNTHETIC.
+func TestScreenAPITokenIsNotReportToken(t *testing.T) {
+	e := hotlineServer(t)
+	r := syntheticReport("[SINTÉTICO] oráculo")
+	r.Contact = hotline.Contact{Method: "telefono", Value: "55 2468 1357"}
+	r.Offer = "Trabajo en Cancún, pasaje pagado, escribe al 55 2468 1357"
+	_, id := e.submit(r)
+	w := e.client().postJSON("/api/v1/screen", `{"text":"llama al 55 2468 1357"}`)
+	wantStatus(t, "screen", w, http.StatusOK)
+	var res struct {
+		Identifiers []struct{ Token string } `json:"identifiers"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || len(res.Identifiers) == 0 {
+		t.Fatalf("screen answer %s: %v", w.Body.String(), err)
+	}
+	toks, err := e.st.ReportTokens(e.ctx, id)
+	if err != nil || len(toks) == 0 {
+		t.Fatalf("report tokens: %v, %v", toks, err)
+	}
+	for _, pub := range res.Identifiers {
+		for _, tok := range toks {
+			if pub.Token == tok.Value {
+				t.Errorf("the public API's token for the number is the report's %s token", tok.Kind)
+			}
+		}
+	}
+}
