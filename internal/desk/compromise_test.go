@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/desk"
@@ -182,5 +183,59 @@ func TestReportTokensNotScreenTokens(t *testing.T) {
 			}()
 			e.keys.Intake().Index("contacto:phone", "+525587654321")
 		}()
+	})
+}
+
+// A session row written into the database by someone who can write to it
+// but holds no private key signs no one in: not one made from scratch, not
+// one carrying a genuine session's MAC, not a genuine one moved to another
+// account or made younger.
+func TestPlantedSessionRejected(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		sup := e.addUser("sup1", staff.Supervisor, "norte", "all")
+		op := e.addUser("op1", staff.Operador, "norte", "own")
+		e.signIn(op)
+		try := func(what, token string) {
+			t.Helper()
+			if _, _, err := e.d.Session(e.ctx, token); !errors.Is(err, desk.ErrSession) {
+				t.Errorf("%s: Session = %v, want ErrSession", what, err)
+			}
+		}
+		// From scratch, through the store as the intake could, for an
+		// account that will not sign in again (its last code step is
+		// spent).
+		e.addUser("adm1", staff.Administrador, "norte", "all")
+		admRow, err := e.st.StaffByUsername(e.ctx, "adm1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		supRow, err := e.st.StaffByUsername(e.ctx, "sup1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, hash, _ := staff.NewToken()
+		if err := e.st.LoginSucceeded(e.ctx, admRow.ID, 2_000_000_000, hash, "csrf-plantado", nil, auditEvent("login")); err != nil {
+			t.Fatal(err)
+		}
+		try("planted session", token)
+		if !slices.Contains(e.auditActions(), "session.forged") {
+			t.Error("the planted session is not in the audit log")
+		}
+		// With a genuine session's MAC copied onto the attacker's token.
+		token2, hash2, _ := staff.NewToken()
+		storetest.Exec(t, e.target, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, last_seen, mac) SELECT $1, staff_id, csrf, created_at, last_seen, mac FROM sessions WHERE staff_id = $2`, hash2, op.actor.ID)
+		try("copied MAC", token2)
+		// A genuine session moved to the supervisor's account.
+		storetest.Exec(t, e.target, `UPDATE sessions SET staff_id = $1 WHERE staff_id = $2`, supRow.ID, op.actor.ID)
+		try("session moved to another account", op.token)
+		// A genuine session made younger, to outlive its eight hours.
+		e.clock.Advance(31 * time.Second)
+		e.signIn(sup)
+		storetest.Exec(t, e.target, `UPDATE sessions SET created_at = $1 WHERE staff_id = $2`, e.clock.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano), supRow.ID)
+		try("session made younger", sup.token)
+		// The genuine path still works.
+		e.clock.Advance(31 * time.Second)
+		e.signIn(sup)
 	})
 }

@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"crypto/hmac"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,7 +151,8 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	}
 	// A fresh token at every login: a session id planted before login is
 	// never promoted (session fixation).
-	if err := d.st.LoginSucceeded(ctx, u.ID, step, hash, csrf, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
+	sign := func(created string) (string, error) { return d.sessionMAC(hash, u.ID, csrf, created) }
+	if err := d.st.LoginSucceeded(ctx, u.ID, step, hash, csrf, sign, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
 		return fail()
 	}
 	return token, csrf, nil
@@ -168,6 +170,14 @@ func (d *Desk) Session(ctx context.Context, token string) (Actor, string, error)
 	}
 	if err != nil {
 		return Actor{}, "", err
+	}
+	if !d.sessionGenuine(h, s) {
+		// Planted by someone who can write to the database but holds no
+		// private key (or copied from another session): it signs no one
+		// in, and the audit log says so.
+		_ = d.st.EndSession(ctx, h)
+		_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", s.Staff.ID), Action: "session.forged", Object: fmt.Sprintf("staff:%d", s.Staff.ID)})
+		return Actor{}, "", ErrSession
 	}
 	if !s.Staff.Active || !d.staffGenuine(s.Staff) || !d.cfg.Sessions.Valid(s.Created, s.LastSeen, d.now()) {
 		_ = d.st.EndSession(ctx, h)
@@ -1068,6 +1078,19 @@ func (d *Desk) Today() string { return d.now().UTC().Format("2006-01-02") }
 // SignStaff computes an account row's MAC (console keys only).
 func (d *Desk) SignStaff(u store.Staff) (string, error) {
 	return d.keys.StaffMAC(strconv.FormatInt(u.ID, 10), u.Username, u.Password, fmt.Sprintf("%x", u.TOTPSealed), u.Role, u.Team, u.Scope, strconv.FormatBool(u.Active))
+}
+
+// sessionMAC is a session row's MAC: it binds the token's hash to the
+// account, the CSRF token and the creation time (so that neither the
+// account nor the absolute expiry can be changed), under a key only the
+// console holds.
+func (d *Desk) sessionMAC(hash []byte, staffID int64, csrf, created string) (string, error) {
+	return d.keys.SessionMAC(hex.EncodeToString(hash), strconv.FormatInt(staffID, 10), csrf, created)
+}
+
+func (d *Desk) sessionGenuine(hash []byte, s store.Session) bool {
+	want, err := d.sessionMAC(hash, s.Staff.ID, s.CSRF, s.CreatedAt)
+	return err == nil && s.MAC != "" && hmac.Equal([]byte(want), []byte(s.MAC))
 }
 
 // staffGenuine checks an account row's MAC: a row written by someone who
