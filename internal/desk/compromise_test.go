@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,5 +238,44 @@ func TestPlantedSessionRejected(t *testing.T) {
 		// The genuine path still works.
 		e.clock.Advance(31 * time.Second)
 		e.signIn(sup)
+	})
+}
+
+// Made-up sign-ins at once run at most the limit's hashes (each holds 19
+// MiB); the rest are refused at once with ErrBusy, never queued without
+// bound. SYNTHETIC user names.
+func TestLoginHashingBounded(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		limit := staff.NewHashLimit(2, 2, 50*time.Millisecond)
+		e := newEnv(t, be, func(c *desk.Config) { c.Hashes = limit })
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		counts := map[error]int{}
+		for i := 0; i < 40; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := e.d.Login(e.ctx, fmt.Sprintf("inventado%d", i), "contraseña inventada", "123456")
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case errors.Is(err, desk.ErrLogin):
+					counts[desk.ErrLogin]++
+				case errors.Is(err, desk.ErrBusy):
+					counts[desk.ErrBusy]++
+				default:
+					t.Errorf("Login: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if limit.Peak() > 2 {
+			t.Errorf("%d password hashes ran at once, want at most 2", limit.Peak())
+		}
+		if counts[desk.ErrLogin] == 0 || counts[desk.ErrBusy] == 0 {
+			t.Errorf("answers %v: want some refused as busy and some checked", counts)
+		}
+		// Once the crowd has gone, a genuine sign-in works.
+		e.signIn(e.addUser("op1", staff.Operador, "norte", "own"))
 	})
 }

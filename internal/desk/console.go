@@ -73,7 +73,12 @@ func (d *Desk) AddStaff(ctx context.Context, by string, n NewStaff) (secret stri
 	if _, err := d.st.StaffByUsername(ctx, n.Username); err == nil {
 		return "", &InputError{"username", "already taken"}
 	}
+	release, err := d.cfg.Hashes.Acquire(ctx)
+	if err != nil {
+		return "", err
+	}
 	hash, err := staff.HashPassword(n.Password)
+	release()
 	if err != nil {
 		return "", &InputError{"password", err.Error()}
 	}
@@ -100,6 +105,14 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	if !d.keys.CanOpen() {
 		return "", "", ErrIntakeOnly
 	}
+	// Every path below runs one Argon2id hash (19 MiB): a bounded number
+	// run at once, and beyond the queue a sign-in is refused at once rather
+	// than left to pile up memory.
+	release, err := d.cfg.Hashes.Acquire(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	defer release()
 	now := d.now()
 	u, err := d.st.StaffByUsername(ctx, strings.TrimSpace(username))
 	if errors.Is(err, store.ErrNotFound) {

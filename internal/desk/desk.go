@@ -41,6 +41,8 @@ var (
 	ErrNoConsent      = errors.New("desk: a referral needs the person's recorded consent, or a supervisor's override with a reason")
 	ErrState          = errors.New("desk: not possible in the case's current state")
 	ErrIntakeOnly     = errors.New("desk: this process holds only the public key (intake role)")
+	// ErrBusy: too many sign-ins at once (password hashing is bounded).
+	ErrBusy = staff.ErrBusy
 )
 
 // InputError is a bad value in a staff form, named by field.
@@ -60,7 +62,10 @@ type Config struct {
 	Sessions  staff.SessionPolicy
 	// BreakGlass is how long break-glass access lasts.
 	BreakGlass time.Duration
-	Now        func() time.Time
+	// Hashes bounds the password hashes run at once (nil: 4 running, 16
+	// waiting up to 2 s); sign-ins beyond it get ErrBusy at once.
+	Hashes *staff.HashLimit
+	Now    func() time.Time
 }
 
 // Desk is the hotline.
@@ -105,6 +110,9 @@ func New(cfg Config) *Desk {
 	}
 	if cfg.BreakGlass == 0 {
 		cfg.BreakGlass = time.Hour
+	}
+	if cfg.Hashes == nil {
+		cfg.Hashes = staff.NewHashLimit(0, 0, 0)
 	}
 	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now, similar: similar.NewIndex(suggestBanding)}
 }

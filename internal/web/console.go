@@ -119,6 +119,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 			// One answer for both: a distinct "locked" would tell which
 			// user names exist.
 			d.Error, status = locale.T(l, "console.login.wrong"), http.StatusUnauthorized
+		case errors.Is(err, desk.ErrBusy):
+			// Too many sign-ins at once: answered at once, without a hash.
+			w.Header().Set("Retry-After", "5")
+			d.Error, status = locale.T(l, "console.login.busy"), http.StatusServiceUnavailable
 		case err != nil:
 			s.serverError(w, r, err)
 			return

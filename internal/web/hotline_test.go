@@ -2204,3 +2204,28 @@ func TestScreenAPITokenIsNotReportToken(t *testing.T) {
 		}
 	}
 }
+
+// With every password-hashing slot taken, a sign-in is answered at once
+// with 503 and Retry-After, and no hash is run for it.
+func TestConsoleLoginBusy(t *testing.T) {
+	e := hotlineServer(t)
+	limit := staff.NewHashLimit(1, -1, time.Second)
+	e.d = desk.New(desk.Config{Store: e.st, Keys: e.keys, Geo: hotGeography(t), Screener: testScreener(t), Now: e.clock.Now, Hashes: limit})
+	e.s.hot.Desk = e.d
+	u := e.addUser("op1", staff.Operador, "norte", "own")
+	release, err := limit.Acquire(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	w := e.client().loginForm("inventado", "contraseña inventada", "123456")
+	wantStatus(t, "sign-in while busy", w, http.StatusServiceUnavailable)
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("the busy answer took %v", d)
+	}
+	release()
+	wantStatus(t, "sign-in after", e.client().loginForm(u.name, u.password, e.code(u)), http.StatusSeeOther)
+}
