@@ -84,6 +84,10 @@ func Open(ctx context.Context, target string) (*Store, error) {
 		q.Add("_pragma", "synchronous(NORMAL)")
 		// Deleted hotline data is overwritten, not left in free pages.
 		q.Add("_pragma", "secure_delete(1)")
+		// The write-ahead log is cut back to 1 MiB whenever it is reset,
+		// so old page images (of deleted reports too) do not pile up in
+		// it; retention also checkpoints and truncates it (purgeWAL).
+		q.Add("_pragma", "journal_size_limit(1048576)")
 		q.Set("_txlock", "immediate")
 		db, err := sql.Open("sqlite", "file:"+target+"?"+q.Encode())
 		if err != nil {
