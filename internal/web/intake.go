@@ -49,8 +49,9 @@ const (
 	// receiptFailures is how many unknown receipts one client may try in a
 	// day before it is locked out, on top of the per-minute limit.
 	receiptFailures = 10
-	// maxFailureClients bounds the unknown-receipt table (a day's worth).
-	maxFailureClients = 100_000
+	// maxFailureClients bounds the unknown-receipt table (a day's worth):
+	// about 20 bytes a client, some 20 MiB when full.
+	maxFailureClients = 1 << 20
 )
 
 // EnableHotline mounts the hotline's routes.
@@ -71,7 +72,7 @@ func (s *Server) EnableHotline(h Hotline) {
 	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
 	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.ReceiptPerMinute))
 	s.reportLimits.trustProxy, s.receiptLimits.trustProxy = h.TrustProxy, h.TrustProxy
-	s.receiptFails = &failures{m: map[string]int{}}
+	s.receiptFails = &failures{m: map[uint64]uint16{}, max: maxFailureClients}
 	csrf := http.NewCrossOriginProtection()
 	if h.Intake {
 		s.mux.Handle("GET /reportar", s.instrument("report_form", http.HandlerFunc(s.reportForm)))
@@ -335,32 +336,40 @@ func normalizeReceipt(s string) (string, bool) {
 
 // failures counts unknown receipts per client key for one day.
 type failures struct {
-	mu  sync.Mutex
-	day string
-	m   map[string]int
+	mu   sync.Mutex
+	day  string
+	m    map[uint64]uint16
+	max  int  // clients the table holds
+	full bool // the table filled today (logged once)
 }
 
 func (s *Server) clientKey(r *http.Request) string {
 	return s.hot.Desk.Keys().Daily(s.now().UTC().Format(time.DateOnly), clientAddr(r, s.hot.TrustProxy))
 }
 
+// failureKey is the table's key for a client: 64 bits of its daily keyed
+// hash (a collision between two clients in a day is one in 10^13).
+func (s *Server) failureKey(r *http.Request) uint64 {
+	k, _ := strconv.ParseUint(s.clientKey(r)[:16], 16, 64)
+	return k
+}
+
 // receiptAllowed rate-limits receipt attempts and locks a client out for
 // the day after too many unknown receipts: 10^16 receipts cannot be
-// enumerated at 10 guesses a day.
+// enumerated at 10 guesses a day. Only a client's own failures count
+// against it: a client that has not failed is never refused for what
+// others did, even when the table is full.
 func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
 	f := s.receiptFails
 	day := s.now().UTC().Format(time.DateOnly)
+	k := s.failureKey(r)
 	f.mu.Lock()
 	if f.day != day {
-		f.day, f.m = day, map[string]int{}
+		f.day, f.m, f.full = day, map[uint64]uint16{}, false
 	}
-	n, known := f.m[s.clientKey(r)]
-	full := len(f.m) >= maxFailureClients
+	n := f.m[k]
 	f.mu.Unlock()
-	// With the table full (many addresses in a day: an attack), clients
-	// not in it are refused rather than the table wiped, which would
-	// give everyone their guesses back.
-	if n >= s.hot.ReceiptFailures || (!known && full) {
+	if int(n) >= s.hot.ReceiptFailures {
 		return false, http.StatusTooManyRequests
 	}
 	if !s.receiptLimits.allow(r, 1) {
@@ -369,13 +378,26 @@ func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
 	return true, 0
 }
 
+// receiptFailed counts an unknown receipt against the client. With the
+// table full (a million addresses failing in a day: an attack), a new
+// client's failures go uncounted rather than the table being wiped, which
+// would give every counted client its guesses back; such a client is still
+// held to the per-minute limit, and every guess costs the slow hash, which
+// bounds what the whole server can try in a day.
 func (s *Server) receiptFailed(r *http.Request) {
 	f := s.receiptFails
+	k := s.failureKey(r)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	k := s.clientKey(r)
-	if _, ok := f.m[k]; ok || len(f.m) < maxFailureClients {
-		f.m[k]++
+	n, ok := f.m[k]
+	switch {
+	case ok || len(f.m) < f.max:
+		if n < 1<<16-1 {
+			f.m[k] = n + 1
+		}
+	case !f.full:
+		f.full = true
+		s.log.Warn("the unknown-receipt table is full for today: new clients' failures are not counted", "clients", len(f.m))
 	}
 }
 
