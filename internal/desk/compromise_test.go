@@ -279,3 +279,26 @@ func TestLoginHashingBounded(t *testing.T) {
 		e.signIn(e.addUser("op1", staff.Operador, "norte", "own"))
 	})
 }
+
+// A reporter who chose not to be contacted ("ninguno") leaves no contact
+// behind, even a number typed before changing their mind: not in the
+// sealed report, not as a token. SYNTHETIC number.
+func TestNoContactKeptWhenNone(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		r := plainReport("sin contacto")
+		r.Contact = hotline.Contact{Method: "ninguno", Value: "55 1357 2468", Safe: "de noche"}
+		_, id := e.submit(r)
+		op := e.staffUser("op1", staff.Operador, "norte", "own")
+		v, err := e.d.Report(e.ctx, op, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Content.Contact != (hotline.Contact{Method: "ninguno"}) {
+			t.Errorf("sealed contact = %+v, want only the method", v.Content.Contact)
+		}
+		if res, err := e.d.Search(e.ctx, op, "55 1357 2468"); err != nil || len(res) != 0 {
+			t.Errorf("search by the discarded number: %d results, %v", len(res), err)
+		}
+	})
+}
