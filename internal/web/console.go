@@ -164,10 +164,11 @@ var allVocabs = vocabs{hotline.Kinds, hotline.Statuses, hotline.Trafficking, hot
 func (s *Server) consoleView(w http.ResponseWriter, r *http.Request, tpl, titleKey string, page any, status int) {
 	l := locale.FromRequest(r)
 	c := consoleFrom(r)
-	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{},
-		Flash: locale.T(l, "console.flash."+r.URL.Query().Get("ok")), StateOf: stateName}
-	if r.URL.Query().Get("ok") == "" {
-		d.Flash = ""
+	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{}, StateOf: stateName}
+	// Only a known message is shown: T falls back to the key itself, so an
+	// unknown ?ok= would put text of a link's author on a staff page.
+	if ok := r.URL.Query().Get("ok"); ok != "" && locale.Has("console.flash."+ok) {
+		d.Flash = locale.T(l, "console.flash."+ok)
 	}
 	for _, k := range []string{"queue", "cases", "staff", "stats"} {
 		d.Can[k] = roleAllowed(c.Actor.Role, k)

@@ -2254,3 +2254,19 @@ func TestReceiptTableFullLocksNoNewcomer(t *testing.T) {
 		t.Error("the full table was not logged")
 	}
 }
+
+// The console shows a flash message only for a known key: an unknown ?ok=
+// is not echoed onto a staff page (a link's author could write there).
+func TestConsoleFlashOnlyKnownKeys(t *testing.T) {
+	e := hotlineServer(t)
+	c := e.login(e.addUser("op1", staff.Operador, "norte", "own"))
+	w := c.get("/consola?ok=" + url.QueryEscape("Llama ya al 55 0000 0000 para verificar tu cuenta"))
+	wantStatus(t, "console home", w, http.StatusOK)
+	if strings.Contains(w.Body.String(), "verificar tu cuenta") || strings.Contains(w.Body.String(), "console.flash.") {
+		t.Error("an unknown flash key was echoed")
+	}
+	w = c.get("/consola?ok=saved")
+	if !strings.Contains(w.Body.String(), locale.T(locale.ES, "console.flash.saved")) {
+		t.Error("a known flash message is not shown")
+	}
+}
