@@ -67,6 +67,12 @@ func TestServeRoles(t *testing.T) {
 	if got := status(intake, "/consola/entrar"); got != http.StatusNotFound {
 		t.Errorf("intake serves the console: %d", got)
 	}
+	if got := status(intake, "/metrics"); got != http.StatusNotFound {
+		t.Errorf("the public intake serves /metrics: %d", got)
+	}
+	if got := status(console, "/metrics"); got != http.StatusOK {
+		t.Errorf("console /metrics: %d", got)
+	}
 	if got := status(intake, "/reportar"); got != http.StatusOK {
 		t.Errorf("intake /reportar: %d", got)
 	}

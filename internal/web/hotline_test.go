@@ -2270,3 +2270,18 @@ func TestConsoleFlashOnlyKnownKeys(t *testing.T) {
 		t.Error("a known flash message is not shown")
 	}
 }
+
+// With the public intake mounted, /metrics (request counts by route tell
+// when reports arrive) is not on the listener; Metrics serves it for a
+// private one.
+func TestMetricsOffPublicIntake(t *testing.T) {
+	e := hotlineServer(t)
+	c := e.client()
+	c.get("/reportar")
+	wantStatus(t, "/metrics on the intake", c.get("/metrics"), http.StatusNotFound)
+	w := httptest.NewRecorder()
+	e.s.Metrics().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `route="report_form"`) {
+		t.Errorf("Metrics: %d\n%s", w.Code, w.Body)
+	}
+}

@@ -69,6 +69,9 @@ func (s *Server) EnableHotline(h Hotline) {
 		h.ReceiptFailures = receiptFailures
 	}
 	s.hot = &h
+	// Request counts by route tell when reports and follow-ups arrive:
+	// not for the public. They are served on --metrics-addr instead.
+	s.metricsHidden = h.Intake
 	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
 	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.ReceiptPerMinute))
 	s.reportLimits.trustProxy, s.receiptLimits.trustProxy = h.TrustProxy, h.TrustProxy

@@ -41,6 +41,9 @@ type Server struct {
 	official      officialCache
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// metricsHidden: GET /metrics answers 404 on this server's listener
+	// (the public hotline intake); Metrics serves them elsewhere.
+	metricsHidden bool
 }
 
 // New builds the server over a store (already seeded), the population
@@ -81,9 +84,19 @@ func (s *Server) routes() {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if s.metricsHidden {
+			s.notFound(w, r)
+			return
+		}
+		s.metrics.serve(w, r)
+	})
 	s.mux.Handle("GET /", s.instrument("not_found", http.HandlerFunc(s.notFound)))
 }
+
+// Metrics serves the Prometheus metrics, for a listener of their own
+// (vigia serve --metrics-addr).
+func (s *Server) Metrics() http.Handler { return http.HandlerFunc(s.metrics.serve) }
 
 // ServeHTTP applies the headers every response carries.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
