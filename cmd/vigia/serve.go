@@ -35,7 +35,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	receiptRate := fs.Int("receipt-rate", 20, "receipt look-ups one client may make per minute")
 	receiptFails := fs.Int("receipt-failures", 10, "unknown receipts one client may try per day before it is locked out")
 	k := fs.Int("k", 10, "smallest count published in hotline statistics")
-	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure (behind TLS; env VIGIA_SECURE_COOKIES=1)")
+	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure and send Strict-Transport-Security (behind TLS; env VIGIA_SECURE_COOKIES=1)")
 	metricsAddr := fs.String("metrics-addr", env.getenv("VIGIA_METRICS_ADDR"), "serve /metrics on this address too (a private one); with the hotline intake on, /metrics is served only here (env VIGIA_METRICS_ADDR)")
 	trustProxy := fs.Bool("trust-proxy", env.getenv("VIGIA_TRUST_PROXY") == "1", "behind a reverse proxy that appends X-Forwarded-For, rate-limit by the address it gives (env VIGIA_TRUST_PROXY=1)")
 	if err := parseFlags(fs, args); err != nil {

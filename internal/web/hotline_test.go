@@ -2285,3 +2285,17 @@ func TestMetricsOffPublicIntake(t *testing.T) {
 		t.Errorf("Metrics: %d\n%s", w.Code, w.Body)
 	}
 }
+
+// Behind TLS (--secure-cookies) every response tells browsers to use HTTPS
+// only; without it, nothing is said.
+func TestHSTSWithSecureCookies(t *testing.T) {
+	e := hotlineServer(t, func(h *Hotline) { h.SecureCookies = true })
+	for _, path := range []string{"/reportar", "/consola/entrar", "/"} {
+		if got := e.client().get(path).Header().Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+			t.Errorf("%s: Strict-Transport-Security %q", path, got)
+		}
+	}
+	if got := hotlineServer(t).client().get("/reportar").Header().Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("without --secure-cookies: Strict-Transport-Security %q", got)
+	}
+}

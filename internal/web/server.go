@@ -109,6 +109,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	if s.hot != nil && s.hot.SecureCookies {
+		// Served over TLS (--secure-cookies says so): browsers must not
+		// come back over plain HTTP, where a report or a console cookie
+		// could be read or changed on the way.
+		h.Set("Strict-Transport-Security", "max-age=63072000")
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
