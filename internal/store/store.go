@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -72,6 +73,13 @@ func Open(ctx context.Context, target string) (*Store, error) {
 	} else {
 		if target == "" {
 			return nil, errors.New("store: no database given")
+		}
+		// A new database file is made readable by its owner only; SQLite
+		// gives its -wal and -shm files the same mode.
+		if f, err := os.OpenFile(target, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		} else if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("store: create sqlite %s: %w", target, err)
 		}
 		// WAL lets readers (the web server) go on while an import writes;
 		// busy_timeout makes a second writer wait instead of failing;
