@@ -302,3 +302,40 @@ func TestNoContactKeptWhenNone(t *testing.T) {
 		}
 	})
 }
+
+// Wrong passwords sent at once on one account are checked no more often
+// than the lockout allows: the lock check and the failure count are one
+// statement, so a burst cannot pass a check made before any was counted.
+func TestLoginAttemptsAtOnceCounted(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be, func(c *desk.Config) { c.Hashes = staff.NewHashLimit(8, 16, 30*time.Second) })
+		e.clock.Set(time.Now())
+		u := e.addUser("rafaga", staff.Operador, "norte", "own")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		checked := 0
+		for i := 0; i < 12; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := e.d.Login(e.ctx, u.name, fmt.Sprintf("contraseña equivocada %d", i), "000000")
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case errors.Is(err, desk.ErrLogin):
+					checked++
+				case errors.Is(err, desk.ErrLocked):
+				default:
+					t.Errorf("Login: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if checked > staff.DefaultLockout.Threshold {
+			t.Errorf("%d passwords were checked in a burst, want at most %d", checked, staff.DefaultLockout.Threshold)
+		}
+		if _, _, err := e.d.Login(e.ctx, u.name, u.password, e.code(u)); !errors.Is(err, desk.ErrLocked) {
+			t.Errorf("after the burst: Login = %v, want ErrLocked", err)
+		}
+	})
+}

@@ -114,30 +114,47 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	}
 	defer release()
 	now := d.now()
-	u, err := d.st.StaffByUsername(ctx, strings.TrimSpace(username))
-	if errors.Is(err, store.ErrNotFound) {
-		staff.DummyCheck(password)
-		return "", "", ErrLogin
-	}
-	if err != nil {
-		return "", "", err
-	}
-	if !u.Active || !d.staffGenuine(u) {
-		staff.DummyCheck(password)
-		if u.Active {
-			_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.forged_account", Object: fmt.Sprintf("staff:%d", u.ID)})
+	var u store.Staff
+	for try := 0; ; try++ {
+		u, err = d.st.StaffByUsername(ctx, strings.TrimSpace(username))
+		if errors.Is(err, store.ErrNotFound) {
+			staff.DummyCheck(password)
+			return "", "", ErrLogin
 		}
-		return "", "", ErrLogin
-	}
-	if d.cfg.Lockout.Locked(u.Failures, u.LastFailure, now) {
-		// The same answer as a wrong password: a distinct one would tell
-		// which user names exist. The audit log says what happened.
-		staff.DummyCheck(password)
-		_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.locked", Object: fmt.Sprintf("staff:%d", u.ID)})
-		return "", "", ErrLocked
+		if err != nil {
+			return "", "", err
+		}
+		if !u.Active || !d.staffGenuine(u) {
+			staff.DummyCheck(password)
+			if u.Active {
+				_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.forged_account", Object: fmt.Sprintf("staff:%d", u.ID)})
+			}
+			return "", "", ErrLogin
+		}
+		if d.cfg.Lockout.Locked(u.Failures, u.LastFailure, now) {
+			// The same answer as a wrong password: a distinct one would tell
+			// which user names exist. The audit log says what happened.
+			staff.DummyCheck(password)
+			_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.locked", Object: fmt.Sprintf("staff:%d", u.ID)})
+			return "", "", ErrLocked
+		}
+		// The attempt is counted as a failure before the password is
+		// checked, if no other attempt was counted since the check above.
+		counted, err := d.st.LoginAttempt(ctx, u.ID, u.Failures)
+		if err != nil {
+			return "", "", err
+		}
+		if counted {
+			break
+		}
+		if try == 4 {
+			// Many attempts on one account at once: an attack.
+			staff.DummyCheck(password)
+			return "", "", ErrLocked
+		}
 	}
 	fail := func() (string, string, error) {
-		if err := d.st.LoginFailed(ctx, u.ID, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.failed", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
+		if err := d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.failed", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
 			return "", "", err
 		}
 		return "", "", ErrLogin

@@ -406,13 +406,19 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 	return out, rows.Err()
 }
 
-// LoginFailed counts a failed login.
-func (s *Store) LoginFailed(ctx context.Context, id int64, ev audit.Event) error {
-	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		_, err := tx.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2`, s.now(), id)
-		return id, err
-	})
-	return err
+// LoginAttempt counts a sign-in attempt as a failure before its password
+// is checked (LoginSucceeded resets the count), provided the account's
+// count is still the one the lockout decision was made on. Checking and
+// counting are one statement, so sign-ins made at once cannot all pass a
+// check made before any of them was counted. It reports false when another
+// attempt was counted first: read the account again and decide again.
+func (s *Store) LoginAttempt(ctx context.Context, id int64, seenFailures int) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2 AND failures = $3`, s.now(), id, seenFailures)
+	if err != nil {
+		return false, fmt.Errorf("store: counting a sign-in attempt: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // LoginSucceeded resets failures, records the TOTP step used (so the code
