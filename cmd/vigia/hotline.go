@@ -80,8 +80,11 @@ func cmdStaff(ctx context.Context, env *environment, args []string) error {
 	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
 		return cmdStaffActive(ctx, env, args[0] == "enable", args[1:])
 	}
+	if len(args) > 0 && args[0] == "unlock" {
+		return cmdStaffUnlock(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]` or `vigia staff disable|enable USER`")}
+		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]`, `vigia staff disable|enable USER` or `vigia staff unlock USER`")}
 	}
 	fs := newFlags("staff add", env)
 	db := dbFlag(fs, env)
@@ -214,5 +217,29 @@ func cmdStaffActive(ctx context.Context, env *environment, active bool, args []s
 		return err
 	}
 	fmt.Fprintf(env.stdout, "account %s %sd\n", u.Username, strings.TrimPrefix(action, "staff."))
+	return nil
+}
+
+// cmdStaffUnlock clears an account's failed sign-ins: vigia staff unlock
+// USER.
+func cmdStaffUnlock(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags("staff unlock", env)
+	db := dbFlag(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("staff unlock: give exactly one user name")}
+	}
+	st, err := openStore(ctx, env, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d := desk.New(desk.Config{Store: st})
+	if err := d.Unlock(ctx, "cli", fs.Arg(0)); err != nil {
+		return fmt.Errorf("staff unlock: %s: %w", fs.Arg(0), err)
+	}
+	fmt.Fprintf(env.stdout, "account %s unlocked\n", fs.Arg(0))
 	return nil
 }

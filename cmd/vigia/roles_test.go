@@ -13,6 +13,7 @@ import (
 	"github.com/vigia-mx/vigia/internal/seal"
 	"github.com/vigia-mx/vigia/internal/staff"
 	"github.com/vigia-mx/vigia/internal/store"
+	"github.com/vigia-mx/vigia/internal/storetest"
 )
 
 // The intake and the console run as separate processes over one database:
@@ -102,5 +103,34 @@ func TestServeRoles(t *testing.T) {
 	v, err := d.Report(context.Background(), desk.Actor{ID: 1, Role: staff.Operador, Team: "general", Scope: "own"}, 1)
 	if err != nil || !strings.Contains(v.Content.Description, "CANARIO-roles") {
 		t.Fatalf("the console key does not open the intake's report: %v", err)
+	}
+}
+
+// vigia staff unlock clears an account's failed sign-ins.
+func TestStaffUnlockCLI(t *testing.T) {
+	for _, be := range storetest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			db := be.Target(t)
+			env := map[string]string{"VIGIA_DATABASE_URL": db, "VIGIA_HOTLINE_KEY": filepath.Join(t.TempDir(), "vigia-hotline.key")}
+			old := stdin
+			stdin = strings.NewReader("contraseña-sintética-larga\n")
+			r := runVigia(t, env, "staff", "add", "bloqueada", "--role", "operador")
+			stdin = old
+			if r.err != nil {
+				t.Fatalf("staff add: %v\n%s", r.err, r.stderr)
+			}
+			storetest.Exec(t, db, `UPDATE staff SET failures = 9, last_failure = $1 WHERE username = 'bloqueada'`, store.Now())
+			if r := runVigia(t, env, "staff", "unlock", "bloqueada"); r.err != nil || !strings.Contains(r.stdout, "unlocked") {
+				t.Fatalf("staff unlock: %v\n%s%s", r.err, r.stdout, r.stderr)
+			}
+			st := storetest.Open(t, db)
+			u, err := st.StaffByUsername(context.Background(), "bloqueada")
+			if err != nil || u.Failures != 0 || !u.LastFailure.IsZero() {
+				t.Errorf("after unlock: failures %d, last %v, %v", u.Failures, u.LastFailure, err)
+			}
+			if r := runVigia(t, env, "staff", "unlock", "nadie"); r.err == nil {
+				t.Error("unlock of no account succeeded")
+			}
+		})
 	}
 }

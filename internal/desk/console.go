@@ -188,6 +188,21 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	return token, csrf, nil
 }
 
+// Unlock clears an account's failed sign-ins, so that a member of staff
+// kept out by someone else's guesses can sign in again at once. by names
+// who did it (the command line: "cli").
+func (d *Desk) Unlock(ctx context.Context, by, username string) error {
+	u, err := d.st.StaffByUsername(ctx, strings.TrimSpace(username))
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	ev := audit.Event{Actor: by, Action: "staff.unlock", Object: fmt.Sprintf("staff:%d", u.ID), Detail: fmt.Sprintf("failures=%d", u.Failures)}
+	return d.st.UnlockStaff(ctx, u.ID, ev)
+}
+
 // Session returns the actor of a session token and its CSRF token.
 func (d *Desk) Session(ctx context.Context, token string) (Actor, string, error) {
 	h := staff.HashToken(token)

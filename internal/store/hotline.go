@@ -406,6 +406,22 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 	return out, rows.Err()
 }
 
+// UnlockStaff clears an account's failed sign-ins, so that it may sign in
+// again at once (vigia staff unlock).
+func (s *Store) UnlockStaff(ctx context.Context, id int64, ev audit.Event) error {
+	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET failures = 0, last_failure = NULL WHERE id = $1`, id)
+		if err != nil {
+			return 0, fmt.Errorf("store: unlocking account %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return 0, ErrNotFound
+		}
+		return id, nil
+	})
+	return err
+}
+
 // LoginAttempt counts a sign-in attempt as a failure before its password
 // is checked (LoginSucceeded resets the count), provided the account's
 // count is still the one the lockout decision was made on. Checking and

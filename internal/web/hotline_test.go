@@ -1331,10 +1331,10 @@ func TestConsoleAuth(t *testing.T) {
 				t.Error("locked: a cookie was issued")
 			}
 		}
-		e.clock.Advance(10 * time.Minute)
-		wantStatus(t, "still locked after 10 min", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusUnauthorized)
-		e.clock.Advance(6 * time.Minute)
-		wantStatus(t, "unlocked after 16 min", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusSeeOther)
+		e.clock.Advance(40 * time.Second)
+		wantStatus(t, "still locked after 40 s", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusUnauthorized)
+		e.clock.Advance(30 * time.Second)
+		wantStatus(t, "unlocked after 70 s", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusSeeOther)
 	})
 
 	t.Run("one-time codes and new tokens", func(t *testing.T) {
