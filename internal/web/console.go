@@ -45,6 +45,7 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	get("/consola/casos/{id}", "console_case", s.consoleCase)
 	post("/consola/casos/{id}/{action}", "console_case_action", s.consoleCaseAction)
 	get("/consola/buscar", "console_search", s.consoleSearch)
+	post("/consola/buscar", "console_search_post", s.consoleSearch)
 	get("/consola/personal", "console_staff", s.consoleStaff)
 	post("/consola/personal", "console_staff_post", s.consoleStaff)
 	get("/consola/exportar/{file}", "console_export", s.consoleExport)
@@ -465,8 +466,14 @@ type searchPage struct {
 // consoleSearch looks reports up by a contact. The contact travels in the
 // query string of a no-store page, is turned into its blind index and is
 // never logged (the request log keeps the path, not the query).
+// consoleSearch searches by a contact sent in a POST body: in a URL the
+// number would stay in the browser's history and in proxies' logs. A GET
+// shows the form only.
 func (s *Server) consoleSearch(w http.ResponseWriter, r *http.Request) {
-	p := searchPage{Q: r.URL.Query().Get("q")}
+	var p searchPage
+	if r.Method == http.MethodPost {
+		p.Q = r.PostForm.Get("q")
+	}
 	if strings.TrimSpace(p.Q) != "" {
 		res, err := s.hot.Desk.Search(r.Context(), consoleFrom(r).Actor, p.Q)
 		if err != nil {

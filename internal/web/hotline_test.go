@@ -2090,16 +2090,25 @@ func TestConsoleSearch(t *testing.T) {
 	r.Offer = "Edecanes, 3 mil diarios, viaje pagado, WhatsApp 55 9876 5432"
 	_, id := e.submit(r)
 	c := e.login(op)
-	w := c.get("/consola/buscar?q=" + url.QueryEscape("+52 1 55 9876 5432"))
+	// The number travels in the body, never in a URL (history, proxy logs).
+	if !regexp.MustCompile(`<form method="post" action="/consola/buscar\?lang=es"[^>]*><input type="hidden" name="csrf"`).MatchString(c.get("/consola").Body.String()) {
+		t.Error("the search form does not POST with the CSRF token")
+	}
+	w := c.consolePost("/consola/buscar", vals("q", "+52 1 55 9876 5432"))
 	wantStatus(t, "operator search", w, http.StatusOK)
 	if !strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
 		t.Errorf("search does not list report %d", id)
 	}
-	w = c.get("/consola/buscar?q=" + url.QueryEscape("33 1111 2222"))
+	if w := c.get("/consola/buscar?q=" + url.QueryEscape("+52 1 55 9876 5432")); strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
+		t.Error("a search by GET (the number in the URL) is answered")
+	}
+	wantStatus(t, "search without the CSRF token", c.postForm("/consola/buscar", vals("q", "5598765432")), http.StatusForbidden)
+	w = c.consolePost("/consola/buscar", vals("q", "33 1111 2222"))
 	if strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
 		t.Error("another number finds the report")
 	}
-	wantStatus(t, "analyst search", e.login(ana).get("/consola/buscar?q=5598765432"), http.StatusForbidden)
+	anaC := e.login(ana)
+	wantStatus(t, "analyst search", anaC.consolePost("/consola/buscar", vals("q", "5598765432")), http.StatusForbidden)
 	if strings.Contains(e.logs.String(), "9876") {
 		t.Error("the searched number reached the logs")
 	}
