@@ -2308,3 +2308,40 @@ func TestHSTSWithSecureCookies(t *testing.T) {
 		t.Errorf("without --secure-cookies: Strict-Transport-Security %q", got)
 	}
 }
+
+// An analyst's SESNSP-grid export holds no count from 1 to k−1: small cells
+// read "suprimido". A supervisor, who may export the cases themselves, gets
+// the raw grid. SYNTHETIC reports.
+func TestAnalystGridExportSuppressed(t *testing.T) {
+	e := hotlineServer(t)
+	op := e.login(e.addUser("op1", staff.Operador, "norte", "all"))
+	for _, n := range []int{2, 1} {
+		r := syntheticReport("[SINTÉTICO] rejilla")
+		r.Kind = hotline.PosibleTrata
+		for range n {
+			r.Victims = append(r.Victims, hotline.Victim{Sex: "mujer", AgeBand: "13-17"})
+		}
+		_, id := e.submit(r)
+		op.openCaseHTTP(id)
+	}
+	rows := func(c *hotClient) [][]string {
+		t.Helper()
+		w := c.get("/consola/exportar/sesnsp.csv")
+		wantStatus(t, "sesnsp.csv", w, http.StatusOK)
+		recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("sesnsp.csv: %v\n%s", err, w.Body)
+		}
+		return recs[1:]
+	}
+	for _, rec := range rows(e.login(e.addUser("ana1", staff.Analista, "norte", "own"))) {
+		if n, err := strconv.Atoi(rec[5]); err == nil && n > 0 && n < 10 {
+			t.Errorf("analyst's grid shows %d victims: %v", n, rec)
+		} else if err != nil && rec[5] != "suprimido" {
+			t.Errorf("analyst's grid cell %q", rec[5])
+		}
+	}
+	if got := rows(e.login(e.addUser("sup1", staff.Supervisor, "norte", "all"))); got[0][5] != "3" {
+		t.Errorf("supervisor's grid: %v, want the raw count 3", got)
+	}
+}
