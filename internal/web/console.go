@@ -246,6 +246,9 @@ func (s *Server) deskError(w http.ResponseWriter, r *http.Request, err error) {
 		s.consoleView(w, r, "console_error", "console.noconsent", errPage{locale.T(l, "console.noconsent.text")}, http.StatusConflict)
 	case errors.Is(err, desk.ErrState), errors.Is(err, store.ErrConflict):
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.state.text")}, http.StatusConflict)
+	case errors.Is(err, desk.ErrBusy):
+		w.Header().Set("Retry-After", "5")
+		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.login.busy")}, http.StatusServiceUnavailable)
 	case errors.As(err, &in):
 		s.consoleView(w, r, "console_error", "bad.title", errPage{in.Field + ": " + in.Reason}, http.StatusBadRequest)
 	case errors.As(err, &verrs):

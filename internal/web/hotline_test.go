@@ -2237,6 +2237,15 @@ func TestConsoleLoginBusy(t *testing.T) {
 	}
 	release()
 	wantStatus(t, "sign-in after", e.client().loginForm(u.name, u.password, e.code(u)), http.StatusSeeOther)
+	// Creating an account hashes a password too.
+	adm := e.login(e.addUser("adm1", staff.Administrador, "general", "own"))
+	release, err = limit.Acquire(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = adm.consolePost("/consola/personal", vals("usuario", "nueva", "contrasena", "contraseña sintética larga", "rol", "operador", "equipo", "norte", "alcance", "own"))
+	wantStatus(t, "account creation while busy", w, http.StatusServiceUnavailable)
+	release()
 }
 
 // However many clients have failed receipts today, a client that has not
