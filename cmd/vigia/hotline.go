@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -66,6 +67,15 @@ func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc 
 		}
 	} else if keys, err = seal.Load(path, true); err != nil {
 		return nil, err
+	}
+	// Files made here are 0600; one copied in with a looser mode is
+	// readable by other local users.
+	file := path
+	if intakeOnly {
+		file += ".intake"
+	}
+	if fi, err := os.Stat(file); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		env.log.Warn("the hotline key file is readable by other users: chmod 600 it", "file", file, "mode", fi.Mode().Perm().String())
 	}
 	geo, err := hotline.Bundled()
 	if err != nil {

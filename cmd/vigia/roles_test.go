@@ -134,3 +134,26 @@ func TestStaffUnlockCLI(t *testing.T) {
 		})
 	}
 }
+
+// A hotline key file readable by other users is warned about.
+func TestKeyFileModeWarning(t *testing.T) {
+	dir := t.TempDir()
+	keys, err := seal.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "vigia-hotline.key")
+	if err := os.WriteFile(keyFile, keys.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(keyFile, 0o644)
+	env := map[string]string{"VIGIA_DATABASE_URL": filepath.Join(dir, "vigia.db")}
+	r := runVigia(t, env, "staff", "disable", "nadie")
+	if !strings.Contains(r.stderr, "readable by other users") {
+		t.Errorf("no warning for a 0644 key file: %v\n%s", r.err, r.stderr)
+	}
+	os.Chmod(keyFile, 0o600)
+	if r := runVigia(t, env, "staff", "disable", "nadie"); strings.Contains(r.stderr, "readable by other users") {
+		t.Error("a 0600 key file is warned about")
+	}
+}
