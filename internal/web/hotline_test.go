@@ -2354,3 +2354,34 @@ func TestAnalystGridExportSuppressed(t *testing.T) {
 		t.Errorf("supervisor's grid: %v, want the raw count 3", got)
 	}
 }
+
+// Unknown receipts sent at once by one client get no more guesses than the
+// day's limit: each attempt is counted in the same step as the check, and
+// given back only when the receipt proves known. SYNTHETIC receipts.
+func TestReceiptBurstCounted(t *testing.T) {
+	e := hotlineServer(t, func(h *Hotline) { h.ReceiptPerMinute = 1000 })
+	c := e.client()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := c.mine(fmt.Sprintf("%016d", 5000+i))
+			mu.Lock()
+			codes[w.Code]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes[http.StatusNotFound] > receiptFailures || codes[http.StatusNotFound]+codes[http.StatusTooManyRequests] != 40 {
+		t.Errorf("answers %v: want at most %d guesses checked, the rest refused", codes, receiptFailures)
+	}
+	// A client's own known receipt is given back: it does not count.
+	receipt, _ := e.submit(syntheticReport("[SINTÉTICO] ráfaga"))
+	other := e.client()
+	for i := 0; i < 15; i++ {
+		wantStatus(t, "own receipt again", other.mine(receipt), http.StatusOK)
+	}
+}

@@ -286,9 +286,11 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
 		if err := r.ParseForm(); err != nil {
 			d.Error, status = locale.T(l, "report.err.toolarge"), http.StatusRequestEntityTooLarge
-		} else if ok, st := s.receiptAllowed(r); !ok {
+		} else if ok, st, settle := s.receiptAllowed(r); !ok {
 			d.Error, status = locale.T(l, "follow.err.rate"), st
 		} else {
+			failed := false
+			defer func() { settle(failed) }()
 			receipt := r.PostForm.Get("folio")
 			if text := strings.TrimSpace(r.PostForm.Get("agregar")); text != "" {
 				err := s.hot.Desk.AddInfo(r.Context(), receipt, text)
@@ -308,7 +310,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 				f, err := s.hot.Desk.Follow(r.Context(), receipt)
 				switch {
 				case errors.Is(err, desk.ErrUnknownReceipt):
-					s.receiptFailed(r)
+					failed = true
 					d.Error, status = locale.T(l, "follow.err.unknown"), http.StatusNotFound
 				case err != nil:
 					s.log.Error("following a report", "err", err)
@@ -362,7 +364,16 @@ func (s *Server) failureKey(r *http.Request) uint64 {
 // enumerated at 10 guesses a day. Only a client's own failures count
 // against it: a client that has not failed is never refused for what
 // others did, even when the table is full.
-func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
+//
+// The attempt is counted as a failure in the same step as the check, and
+// settle gives it back unless the receipt proved unknown: attempts sent at
+// once cannot all pass a check made before any of them was counted. With
+// the table full (a million addresses failing in a day: an attack), a new
+// client's attempts go uncounted rather than the table being wiped, which
+// would give every counted client its guesses back; such a client is still
+// held to the per-minute limit, and every guess costs the slow hash, which
+// bounds what the whole server can try in a day.
+func (s *Server) receiptAllowed(r *http.Request) (ok bool, status int, settle func(failed bool)) {
 	f := s.receiptFails
 	day := s.now().UTC().Format(time.DateOnly)
 	k := s.failureKey(r)
@@ -370,38 +381,40 @@ func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
 	if f.day != day {
 		f.day, f.m, f.full = day, map[uint64]uint16{}, false
 	}
-	n := f.m[k]
-	f.mu.Unlock()
+	n, known := f.m[k]
 	if int(n) >= s.hot.ReceiptFailures {
-		return false, http.StatusTooManyRequests
+		f.mu.Unlock()
+		return false, http.StatusTooManyRequests, nil
 	}
-	if !s.receiptLimits.allow(r, 1) {
-		return false, http.StatusTooManyRequests
-	}
-	return true, 0
-}
-
-// receiptFailed counts an unknown receipt against the client. With the
-// table full (a million addresses failing in a day: an attack), a new
-// client's failures go uncounted rather than the table being wiped, which
-// would give every counted client its guesses back; such a client is still
-// held to the per-minute limit, and every guess costs the slow hash, which
-// bounds what the whole server can try in a day.
-func (s *Server) receiptFailed(r *http.Request) {
-	f := s.receiptFails
-	k := s.failureKey(r)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n, ok := f.m[k]
+	counted := false
 	switch {
-	case ok || len(f.m) < f.max:
-		if n < 1<<16-1 {
-			f.m[k] = n + 1
-		}
+	case known || len(f.m) < f.max:
+		f.m[k], counted = n+1, true
 	case !f.full:
 		f.full = true
 		s.log.Warn("the unknown-receipt table is full for today: new clients' failures are not counted", "clients", len(f.m))
 	}
+	f.mu.Unlock()
+	settle = func(failed bool) {
+		if failed || !counted {
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.day != day {
+			return
+		}
+		if f.m[k] <= 1 {
+			delete(f.m, k)
+		} else {
+			f.m[k]--
+		}
+	}
+	if !s.receiptLimits.allow(r, 1) {
+		settle(false)
+		return false, http.StatusTooManyRequests, nil
+	}
+	return true, 0, settle
 }
 
 // ReportRequest is the partner API's body: the form's fields as JSON.
@@ -503,15 +516,16 @@ func (s *Server) apiReportMine(w http.ResponseWriter, r *http.Request) {
 		apiJSON(w, http.StatusUnauthorized, map[string]string{"error": "send the header Authorization: Receipt <16 digits>"})
 		return
 	}
-	if ok, st := s.receiptAllowed(r); !ok {
+	ok, st, settle := s.receiptAllowed(r)
+	if !ok {
 		w.Header().Set("Retry-After", "3600")
 		apiJSON(w, st, map[string]string{"error": "too many attempts"})
 		return
 	}
 	f, err := s.hot.Desk.Follow(r.Context(), strings.TrimSpace(auth[len(prefix):]))
+	settle(errors.Is(err, desk.ErrUnknownReceipt))
 	switch {
 	case errors.Is(err, desk.ErrUnknownReceipt):
-		s.receiptFailed(r)
 		apiJSON(w, http.StatusNotFound, map[string]string{"error": "unknown receipt"})
 	case err != nil:
 		s.log.Error("following a report", "err", err)
