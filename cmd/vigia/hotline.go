@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -67,6 +68,15 @@ func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc 
 	} else if keys, err = seal.Load(path, true); err != nil {
 		return nil, err
 	}
+	// Files made here are 0600; one copied in with a looser mode is
+	// readable by other local users.
+	file := path
+	if intakeOnly {
+		file += ".intake"
+	}
+	if fi, err := os.Stat(file); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		env.log.Warn("the hotline key file is readable by other users: chmod 600 it", "file", file, "mode", fi.Mode().Perm().String())
+	}
 	geo, err := hotline.Bundled()
 	if err != nil {
 		return nil, err
@@ -80,8 +90,11 @@ func cmdStaff(ctx context.Context, env *environment, args []string) error {
 	if len(args) > 0 && (args[0] == "disable" || args[0] == "enable") {
 		return cmdStaffActive(ctx, env, args[0] == "enable", args[1:])
 	}
+	if len(args) > 0 && args[0] == "unlock" {
+		return cmdStaffUnlock(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]` or `vigia staff disable|enable USER`")}
+		return usageError{errors.New("staff: want `vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]`, `vigia staff disable|enable USER` or `vigia staff unlock USER`")}
 	}
 	fs := newFlags("staff add", env)
 	db := dbFlag(fs, env)
@@ -214,5 +227,29 @@ func cmdStaffActive(ctx context.Context, env *environment, active bool, args []s
 		return err
 	}
 	fmt.Fprintf(env.stdout, "account %s %sd\n", u.Username, strings.TrimPrefix(action, "staff."))
+	return nil
+}
+
+// cmdStaffUnlock clears an account's failed sign-ins: vigia staff unlock
+// USER.
+func cmdStaffUnlock(ctx context.Context, env *environment, args []string) error {
+	fs := newFlags("staff unlock", env)
+	db := dbFlag(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("staff unlock: give exactly one user name")}
+	}
+	st, err := openStore(ctx, env, *db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d := desk.New(desk.Config{Store: st})
+	if err := d.Unlock(ctx, "cli", fs.Arg(0)); err != nil {
+		return fmt.Errorf("staff unlock: %s: %w", fs.Arg(0), err)
+	}
+	fmt.Fprintf(env.stdout, "account %s unlocked\n", fs.Arg(0))
 	return nil
 }

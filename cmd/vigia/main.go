@@ -50,6 +50,7 @@ Usage:
   vigia staff add USER --role operador|supervisor|analista|administrador [--team T] [--scope own|team|all]
                create a console account (password on standard input; prints the TOTP secret)
   vigia staff disable|enable USER               lock an account out (ends its sessions) or let it back in
+  vigia staff unlock USER                       clear an account's failed sign-ins (it may sign in at once)
   vigia audit verify [--db DB]                  check the hotline's hash-chained audit log
   vigia retention [--db DB] [--retention 17520h]  delete closed reports and cases past retention
   vigia releases [--db DB]                      list the releases held

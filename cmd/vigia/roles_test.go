@@ -13,6 +13,7 @@ import (
 	"github.com/vigia-mx/vigia/internal/seal"
 	"github.com/vigia-mx/vigia/internal/staff"
 	"github.com/vigia-mx/vigia/internal/store"
+	"github.com/vigia-mx/vigia/internal/storetest"
 )
 
 // The intake and the console run as separate processes over one database:
@@ -67,6 +68,12 @@ func TestServeRoles(t *testing.T) {
 	if got := status(intake, "/consola/entrar"); got != http.StatusNotFound {
 		t.Errorf("intake serves the console: %d", got)
 	}
+	if got := status(intake, "/metrics"); got != http.StatusNotFound {
+		t.Errorf("the public intake serves /metrics: %d", got)
+	}
+	if got := status(console, "/metrics"); got != http.StatusOK {
+		t.Errorf("console /metrics: %d", got)
+	}
 	if got := status(intake, "/reportar"); got != http.StatusOK {
 		t.Errorf("intake /reportar: %d", got)
 	}
@@ -96,5 +103,57 @@ func TestServeRoles(t *testing.T) {
 	v, err := d.Report(context.Background(), desk.Actor{ID: 1, Role: staff.Operador, Team: "general", Scope: "own"}, 1)
 	if err != nil || !strings.Contains(v.Content.Description, "CANARIO-roles") {
 		t.Fatalf("the console key does not open the intake's report: %v", err)
+	}
+}
+
+// vigia staff unlock clears an account's failed sign-ins.
+func TestStaffUnlockCLI(t *testing.T) {
+	for _, be := range storetest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			db := be.Target(t)
+			env := map[string]string{"VIGIA_DATABASE_URL": db, "VIGIA_HOTLINE_KEY": filepath.Join(t.TempDir(), "vigia-hotline.key")}
+			old := stdin
+			stdin = strings.NewReader("contraseña-sintética-larga\n")
+			r := runVigia(t, env, "staff", "add", "bloqueada", "--role", "operador")
+			stdin = old
+			if r.err != nil {
+				t.Fatalf("staff add: %v\n%s", r.err, r.stderr)
+			}
+			storetest.Exec(t, db, `UPDATE staff SET failures = 9, last_failure = $1 WHERE username = 'bloqueada'`, store.Now())
+			if r := runVigia(t, env, "staff", "unlock", "bloqueada"); r.err != nil || !strings.Contains(r.stdout, "unlocked") {
+				t.Fatalf("staff unlock: %v\n%s%s", r.err, r.stdout, r.stderr)
+			}
+			st := storetest.Open(t, db)
+			u, err := st.StaffByUsername(context.Background(), "bloqueada")
+			if err != nil || u.Failures != 0 || !u.LastFailure.IsZero() {
+				t.Errorf("after unlock: failures %d, last %v, %v", u.Failures, u.LastFailure, err)
+			}
+			if r := runVigia(t, env, "staff", "unlock", "nadie"); r.err == nil {
+				t.Error("unlock of no account succeeded")
+			}
+		})
+	}
+}
+
+// A hotline key file readable by other users is warned about.
+func TestKeyFileModeWarning(t *testing.T) {
+	dir := t.TempDir()
+	keys, err := seal.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "vigia-hotline.key")
+	if err := os.WriteFile(keyFile, keys.Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(keyFile, 0o644)
+	env := map[string]string{"VIGIA_DATABASE_URL": filepath.Join(dir, "vigia.db")}
+	r := runVigia(t, env, "staff", "disable", "nadie")
+	if !strings.Contains(r.stderr, "readable by other users") {
+		t.Errorf("no warning for a 0644 key file: %v\n%s", r.err, r.stderr)
+	}
+	os.Chmod(keyFile, 0o600)
+	if r := runVigia(t, env, "staff", "disable", "nadie"); strings.Contains(r.stderr, "readable by other users") {
+		t.Error("a 0600 key file is warned about")
 	}
 }

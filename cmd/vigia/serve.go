@@ -35,7 +35,8 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	receiptRate := fs.Int("receipt-rate", 20, "receipt look-ups one client may make per minute")
 	receiptFails := fs.Int("receipt-failures", 10, "unknown receipts one client may try per day before it is locked out")
 	k := fs.Int("k", 10, "smallest count published in hotline statistics")
-	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure (behind TLS; env VIGIA_SECURE_COOKIES=1)")
+	secure := fs.Bool("secure-cookies", env.getenv("VIGIA_SECURE_COOKIES") == "1", "mark the console cookie Secure and send Strict-Transport-Security (behind TLS; env VIGIA_SECURE_COOKIES=1)")
+	metricsAddr := fs.String("metrics-addr", env.getenv("VIGIA_METRICS_ADDR"), "serve /metrics on this address too (a private one); with the hotline intake on, /metrics is served only here (env VIGIA_METRICS_ADDR)")
 	trustProxy := fs.Bool("trust-proxy", env.getenv("VIGIA_TRUST_PROXY") == "1", "behind a reverse proxy that appends X-Forwarded-For, rate-limit by the address it gives (env VIGIA_TRUST_PROXY=1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -92,6 +93,19 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	env.log.Info("serving", "addr", ln.Addr().String(), "db", st.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("serve: listen on %s for metrics: %w", *metricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", handler.Metrics())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		fmt.Fprintf(env.stdout, "vigia: metrics on http://%s/metrics\n", mln.Addr())
+		go msrv.Serve(mln)
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

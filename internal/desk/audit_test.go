@@ -375,3 +375,79 @@ func TestRetention(t *testing.T) {
 		e.checkAudit()
 	})
 }
+
+// A report retention deleted leaves no copy of its sealed bytes in the
+// SQLite file or its write-ahead log (secure_delete zeroes the row; the
+// log, which kept the page as first written, is checkpointed and cut).
+// On PostgreSQL the rows are gone. SYNTHETIC report.
+func TestRetentionLeavesNoCopyInWAL(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		const days = 30
+		e := newEnv(t, be, func(c *desk.Config) { c.Retention = days * 24 * time.Hour })
+		op := e.staffUser("op1", staff.Operador, "norte", "own")
+		keep := plainReport("se queda")
+		e.submit(keep)
+		receipt, id := e.submit(plainReport("se borra"))
+		if err := e.d.AddInfo(e.ctx, receipt, "[SINTÉTICO] algo más que se borra"); err != nil {
+			t.Fatal(err)
+		}
+		row, err := e.st.ReportByID(e.ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed := row.Sealed
+		msgs, err := e.st.Messages(e.ctx, id)
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("messages: %v, %v", msgs, err)
+		}
+		blobs := [][]byte{sealed, msgs[0].Sealed}
+		if err := e.d.Discard(e.ctx, op, id); err != nil {
+			t.Fatal(err)
+		}
+		// The bytes on disk, in the database and its log; 24-byte windows
+		// of a blob, since a large one may be split across pages, after
+		// age's fixed header ("age-encryption.org/v1\n-> X25519 "), which
+		// every sealed blob starts with.
+		onDisk := func() []byte {
+			var all []byte
+			for _, f := range []string{e.target, e.target + "-wal"} {
+				b, err := os.ReadFile(f)
+				if err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+				all = append(all, b...)
+			}
+			return all
+		}
+		found := func(disk, blob []byte) bool {
+			for off := 32; off+24 <= len(blob); off += 24 {
+				if bytes.Contains(disk, blob[off:off+24]) {
+					return true
+				}
+			}
+			return false
+		}
+		if be.Name == "sqlite" && !found(onDisk(), sealed) {
+			t.Fatal("the sealed report is not on disk before retention: the test proves nothing")
+		}
+		e.clock.Advance((days + 2) * 24 * time.Hour)
+		if r, _, err := e.d.Retention(e.ctx); err != nil || r != 1 {
+			t.Fatalf("Retention = %d reports, %v; want 1", r, err)
+		}
+		if _, err := e.st.ReportByID(e.ctx, id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("the report survived retention: %v", err)
+		}
+		if be.Name != "sqlite" {
+			return
+		}
+		disk := onDisk()
+		for i, b := range blobs {
+			if found(disk, b) {
+				t.Errorf("sealed blob %d of the deleted report is still in %s or its -wal", i, filepath.Base(e.target))
+			}
+		}
+		if fi, err := os.Stat(e.target + "-wal"); err == nil && fi.Size() != 0 {
+			t.Errorf("the write-ahead log holds %d bytes after retention, want 0", fi.Size())
+		}
+	})
+}

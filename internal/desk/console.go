@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"crypto/hmac"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,7 +73,12 @@ func (d *Desk) AddStaff(ctx context.Context, by string, n NewStaff) (secret stri
 	if _, err := d.st.StaffByUsername(ctx, n.Username); err == nil {
 		return "", &InputError{"username", "already taken"}
 	}
+	release, err := d.cfg.Hashes.Acquire(ctx)
+	if err != nil {
+		return "", err
+	}
 	hash, err := staff.HashPassword(n.Password)
+	release()
 	if err != nil {
 		return "", &InputError{"password", err.Error()}
 	}
@@ -99,31 +105,56 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	if !d.keys.CanOpen() {
 		return "", "", ErrIntakeOnly
 	}
-	now := d.now()
-	u, err := d.st.StaffByUsername(ctx, strings.TrimSpace(username))
-	if errors.Is(err, store.ErrNotFound) {
-		staff.DummyCheck(password)
-		return "", "", ErrLogin
-	}
+	// Every path below runs one Argon2id hash (19 MiB): a bounded number
+	// run at once, and beyond the queue a sign-in is refused at once rather
+	// than left to pile up memory.
+	release, err := d.cfg.Hashes.Acquire(ctx)
 	if err != nil {
 		return "", "", err
 	}
-	if !u.Active || !d.staffGenuine(u) {
-		staff.DummyCheck(password)
-		if u.Active {
-			_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.forged_account", Object: fmt.Sprintf("staff:%d", u.ID)})
+	defer release()
+	now := d.now()
+	var u store.Staff
+	for try := 0; ; try++ {
+		u, err = d.st.StaffByUsername(ctx, strings.TrimSpace(username))
+		if errors.Is(err, store.ErrNotFound) {
+			staff.DummyCheck(password)
+			return "", "", ErrLogin
 		}
-		return "", "", ErrLogin
-	}
-	if d.cfg.Lockout.Locked(u.Failures, u.LastFailure, now) {
-		// The same answer as a wrong password: a distinct one would tell
-		// which user names exist. The audit log says what happened.
-		staff.DummyCheck(password)
-		_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.locked", Object: fmt.Sprintf("staff:%d", u.ID)})
-		return "", "", ErrLocked
+		if err != nil {
+			return "", "", err
+		}
+		if !u.Active || !d.staffGenuine(u) {
+			staff.DummyCheck(password)
+			if u.Active {
+				_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.forged_account", Object: fmt.Sprintf("staff:%d", u.ID)})
+			}
+			return "", "", ErrLogin
+		}
+		if d.cfg.Lockout.Locked(u.Failures, u.LastFailure, now) {
+			// The same answer as a wrong password: a distinct one would tell
+			// which user names exist. The audit log says what happened.
+			staff.DummyCheck(password)
+			_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.locked", Object: fmt.Sprintf("staff:%d", u.ID)})
+			return "", "", ErrLocked
+		}
+		// The attempt is counted as a failure before the password is
+		// checked, if no other attempt was counted since the check above.
+		counted, err := d.st.LoginAttempt(ctx, u.ID, u.Failures)
+		if err != nil {
+			return "", "", err
+		}
+		if counted {
+			break
+		}
+		if try == 4 {
+			// Many attempts on one account at once: an attack.
+			staff.DummyCheck(password)
+			return "", "", ErrLocked
+		}
 	}
 	fail := func() (string, string, error) {
-		if err := d.st.LoginFailed(ctx, u.ID, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.failed", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
+		if err := d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login.failed", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
 			return "", "", err
 		}
 		return "", "", ErrLogin
@@ -150,10 +181,26 @@ func (d *Desk) Login(ctx context.Context, username, password, code string) (toke
 	}
 	// A fresh token at every login: a session id planted before login is
 	// never promoted (session fixation).
-	if err := d.st.LoginSucceeded(ctx, u.ID, step, hash, csrf, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
+	sign := func(created string) (string, error) { return d.sessionMAC(hash, u.ID, csrf, created) }
+	if err := d.st.LoginSucceeded(ctx, u.ID, step, hash, csrf, sign, audit.Event{Actor: fmt.Sprintf("staff:%d", u.ID), Action: "login", Object: fmt.Sprintf("staff:%d", u.ID)}); err != nil {
 		return fail()
 	}
 	return token, csrf, nil
+}
+
+// Unlock clears an account's failed sign-ins, so that a member of staff
+// kept out by someone else's guesses can sign in again at once. by names
+// who did it (the command line: "cli").
+func (d *Desk) Unlock(ctx context.Context, by, username string) error {
+	u, err := d.st.StaffByUsername(ctx, strings.TrimSpace(username))
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	ev := audit.Event{Actor: by, Action: "staff.unlock", Object: fmt.Sprintf("staff:%d", u.ID), Detail: fmt.Sprintf("failures=%d", u.Failures)}
+	return d.st.UnlockStaff(ctx, u.ID, ev)
 }
 
 // Session returns the actor of a session token and its CSRF token.
@@ -168,6 +215,14 @@ func (d *Desk) Session(ctx context.Context, token string) (Actor, string, error)
 	}
 	if err != nil {
 		return Actor{}, "", err
+	}
+	if !d.sessionGenuine(h, s) {
+		// Planted by someone who can write to the database but holds no
+		// private key (or copied from another session): it signs no one
+		// in, and the audit log says so.
+		_ = d.st.EndSession(ctx, h)
+		_ = d.st.Audit(ctx, audit.Event{Actor: fmt.Sprintf("staff:%d", s.Staff.ID), Action: "session.forged", Object: fmt.Sprintf("staff:%d", s.Staff.ID)})
+		return Actor{}, "", ErrSession
 	}
 	if !s.Staff.Active || !d.staffGenuine(s.Staff) || !d.cfg.Sessions.Valid(s.Created, s.LastSeen, d.now()) {
 		_ = d.st.EndSession(ctx, h)
@@ -970,7 +1025,7 @@ func (d *Desk) Search(ctx context.Context, a Actor, contact string) ([]QueueItem
 	var out []QueueItem
 	var tokens []string
 	for _, id := range ids {
-		tokens = append(tokens, id.Token)
+		tokens = append(tokens, d.contactToken(id))
 		if t := d.numberToken(id.E164); t != "" {
 			tokens = append(tokens, t)
 		}
@@ -1068,6 +1123,19 @@ func (d *Desk) Today() string { return d.now().UTC().Format("2006-01-02") }
 // SignStaff computes an account row's MAC (console keys only).
 func (d *Desk) SignStaff(u store.Staff) (string, error) {
 	return d.keys.StaffMAC(strconv.FormatInt(u.ID, 10), u.Username, u.Password, fmt.Sprintf("%x", u.TOTPSealed), u.Role, u.Team, u.Scope, strconv.FormatBool(u.Active))
+}
+
+// sessionMAC is a session row's MAC: it binds the token's hash to the
+// account, the CSRF token and the creation time (so that neither the
+// account nor the absolute expiry can be changed), under a key only the
+// console holds.
+func (d *Desk) sessionMAC(hash []byte, staffID int64, csrf, created string) (string, error) {
+	return d.keys.SessionMAC(hex.EncodeToString(hash), strconv.FormatInt(staffID, 10), csrf, created)
+}
+
+func (d *Desk) sessionGenuine(hash []byte, s store.Session) bool {
+	want, err := d.sessionMAC(hash, s.Staff.ID, s.CSRF, s.CreatedAt)
+	return err == nil && s.MAC != "" && hmac.Equal([]byte(want), []byte(s.MAC))
 }
 
 // staffGenuine checks an account row's MAC: a row written by someone who

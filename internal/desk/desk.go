@@ -41,6 +41,8 @@ var (
 	ErrNoConsent      = errors.New("desk: a referral needs the person's recorded consent, or a supervisor's override with a reason")
 	ErrState          = errors.New("desk: not possible in the case's current state")
 	ErrIntakeOnly     = errors.New("desk: this process holds only the public key (intake role)")
+	// ErrBusy: too many sign-ins at once (password hashing is bounded).
+	ErrBusy = staff.ErrBusy
 )
 
 // InputError is a bad value in a staff form, named by field.
@@ -60,7 +62,10 @@ type Config struct {
 	Sessions  staff.SessionPolicy
 	// BreakGlass is how long break-glass access lasts.
 	BreakGlass time.Duration
-	Now        func() time.Time
+	// Hashes bounds the password hashes run at once (nil: 4 running, 16
+	// waiting up to 2 s); sign-ins beyond it get ErrBusy at once.
+	Hashes *staff.HashLimit
+	Now    func() time.Time
 }
 
 // Desk is the hotline.
@@ -105,6 +110,9 @@ func New(cfg Config) *Desk {
 	}
 	if cfg.BreakGlass == 0 {
 		cfg.BreakGlass = time.Hour
+	}
+	if cfg.Hashes == nil {
+		cfg.Hashes = staff.NewHashLimit(0, 0, 0)
 	}
 	return &Desk{st: cfg.Store, keys: cfg.Keys, geo: cfg.Geo, screener: cfg.Screener, cfg: cfg, now: cfg.Now, similar: similar.NewIndex(suggestBanding)}
 }
@@ -187,8 +195,8 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 	}
 }
 
-// tokensFor makes a report's blind-index tokens: its contacts (as the
-// screener keys them, and as numbers however written), its offer's
+// tokensFor makes a report's blind-index tokens: its contacts (by kind, and
+// as numbers however written), its offer's
 // template, and the LSH band keys of its texts. res is the screening of its
 // offer, if any. Console only: it needs the index key.
 func (d *Desk) tokensFor(r hotline.Report, res *screen.Result) []store.Token {
@@ -207,14 +215,14 @@ func (d *Desk) tokensFor(r hotline.Report, res *screen.Result) []store.Token {
 		}
 		if res != nil {
 			for _, id := range res.Identifiers {
-				add(id.Kind, id.Token)
+				add(id.Kind, d.contactToken(id))
 				add("numero", d.numberToken(id.E164))
 			}
 			add("plantilla", d.templateToken(res.Folded))
 		}
 		if r.Contact.Value != "" {
 			for _, id := range d.screener.Screen(r.Contact.Value).Identifiers {
-				add(id.Kind, id.Token)
+				add(id.Kind, d.contactToken(id))
 				add("numero", d.numberToken(id.E164))
 			}
 		}
@@ -251,8 +259,8 @@ func (d *Desk) IndexPending(ctx context.Context) (int, error) {
 			if err := unmarshal(plain, &sr); err != nil {
 				return n, err
 			}
-			// The screener's tokens are this process's: screen again
-			// rather than trust the sealed result's.
+			// Screen again rather than trust what the intake sealed: the
+			// tokens must come from this process's own reading.
 			if err := d.st.SetTokens(ctx, r.ID, d.tokensFor(sr.Report, nil), audit.Event{Actor: "system", Action: "report.index", Object: fmt.Sprintf("report:%d", r.ID)}); err != nil {
 				return n, err
 			}
@@ -310,8 +318,24 @@ func (d *Desk) StartReceiptPool(ctx context.Context, size int) {
 	}()
 }
 
+// contactToken is a report's token for a contact the screener found. It is
+// keyed with the index key, which only the console holds, and never with the
+// screener's key: every role loads that one, and the public screening API
+// (POST /api/v1/screen) hands out its token for any text, so a token under
+// it would tell anyone whether some report holds a given number.
+func (d *Desk) contactToken(id screen.Identifier) string {
+	v := id.E164
+	if v == "" {
+		v = id.Value
+	}
+	if v == "" {
+		return ""
+	}
+	return d.keys.Index("contacto:"+id.Kind, v)
+}
+
 // numberToken links a number however it was given (a phone, a WhatsApp
-// link): the screener's tokens keep the kind apart, this one does not.
+// link): contactToken keeps the kind apart, this one does not.
 func (d *Desk) numberToken(e164 string) string {
 	if e164 == "" {
 		return ""

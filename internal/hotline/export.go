@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vigia-mx/vigia/internal/disclosure"
 )
 
 // Exports for partners and for comparison with official figures
@@ -541,4 +543,64 @@ func sesnspAge(band string) string {
 		return "Menores de edad (0-17)"
 	}
 	return "Adultos (18 y más)"
+}
+
+// PublishedCell is a grid cell as it may be handed to someone who must not
+// see small counts: a Hidden cell carries no count (Victims is 0) and is
+// written as suppressed.
+type PublishedCell struct {
+	GridCell
+	Hidden bool
+}
+
+// SuppressGrid applies the small-cell rules (HOTLINE.md §4.7) to a grid:
+// within each state and month, the Sexo × Rango de edad table is
+// suppressed with disclosure.Suppress at k, so that no count from 1 to k−1
+// is shown and none can be derived from the shown cells and the
+// sub-table's totals (published elsewhere or not). The cells are those of
+// the grid, plus any zero cell hidden to protect another (a hidden zero
+// is written like any hidden cell). Limits are those of the disclosure
+// package: totals over several months, from other tables, can still be
+// differenced.
+func SuppressGrid(cells []GridCell, k int) ([]PublishedCell, error) {
+	type group struct{ state, year, month int }
+	groups := map[group][][]int{}
+	var order []group
+	for _, c := range cells {
+		g := group{c.State, c.Year, c.Month}
+		t, ok := groups[g]
+		if !ok {
+			t = make([][]int, len(sesnspSexes))
+			for i := range t {
+				t[i] = make([]int, len(sesnspAges))
+			}
+			groups[g] = t
+			order = append(order, g)
+		}
+		i, j := slices.Index(sesnspSexes, c.Sex), slices.Index(sesnspAges, c.Age)
+		if i < 0 || j < 0 {
+			return nil, fmt.Errorf("hotline: grid cell with sex %q and age %q", c.Sex, c.Age)
+		}
+		t[i][j] += c.Victims
+	}
+	var out []PublishedCell
+	for _, g := range order { // the grid's order: by state, year, month
+		res, err := disclosure.Suppress(disclosure.Table{Rows: sesnspSexes, Cols: sesnspAges, Counts: groups[g]}, k)
+		if err != nil {
+			return nil, err
+		}
+		for i, sex := range sesnspSexes {
+			for j, age := range sesnspAges {
+				n, shown := res.Cell(i, j)
+				if shown && n == 0 {
+					continue // as in the grid, empty cells are left out
+				}
+				if !shown {
+					n = 0
+				}
+				out = append(out, PublishedCell{GridCell: GridCell{g.state, g.year, g.month, sex, age, n}, Hidden: !shown})
+			}
+		}
+	}
+	return out, nil
 }

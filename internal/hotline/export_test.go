@@ -560,3 +560,64 @@ func TestSESNSPGridTotals(t *testing.T) {
 		t.Errorf("grid counts %d victims, want 7", got)
 	}
 }
+
+// The suppressed grid shows no count from 1 to k−1, a hidden cell carries
+// no count, and complementary suppression keeps a small cell from being
+// worked out from its line's total. SYNTHETIC cases.
+func TestSuppressGrid(t *testing.T) {
+	at := time.Date(2026, 3, 5, 18, 0, 0, 0, time.UTC)
+	mk := func(state int, victims ...Victim) ExportCase {
+		return ExportCase{CaseID: "sintetico", Status: Evaluacion, Opened: at, Trafficking: "posible",
+			Report: Report{Kind: PosibleTrata, State: state, Description: canaryDescription, Victims: victims}}
+	}
+	many := func(n int, v Victim) []Victim {
+		var out []Victim
+		for range n {
+			out = append(out, v)
+		}
+		return out
+	}
+	woman := Victim{Sex: "mujer", AgeBand: "18-29"}
+	girl := Victim{Sex: "mujer", AgeBand: "13-17"}
+	man := Victim{Sex: "hombre", AgeBand: "30-60"}
+	cases := []ExportCase{
+		mk(9, many(12, woman)...), mk(9, many(3, girl)...), mk(9, many(11, man)...),
+		mk(14, many(20, woman)...),
+		mk(30, girl),
+	}
+	const k = 10
+	raw := SESNSPGrid(cases)
+	got, err := SuppressGrid(raw, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(state int, sex, age string) (PublishedCell, bool) {
+		i := slices.IndexFunc(got, func(c PublishedCell) bool { return c.State == state && c.Sex == sex && c.Age == age })
+		if i < 0 {
+			return PublishedCell{}, false
+		}
+		return got[i], true
+	}
+	for _, c := range got {
+		if !c.Hidden && c.Victims > 0 && c.Victims < k {
+			t.Errorf("cell %+v shows a count under %d", c, k)
+		}
+		if c.Hidden && c.Victims != 0 {
+			t.Errorf("hidden cell %+v carries its count", c)
+		}
+	}
+	for _, c := range raw {
+		if p, ok := find(c.State, c.Sex, c.Age); !ok || (c.Victims < k && !p.Hidden) {
+			t.Errorf("small cell %+v: published as %+v, %v", c, p, ok)
+		}
+	}
+	// Mujer in state 9 is 12 adults and 3 girls: with the 12 shown, the
+	// row's total (15) would give the 3 away.
+	if p, _ := find(9, "Mujer", "Adultos (18 y más)"); !p.Hidden {
+		t.Errorf("the 3 girls can be worked out from the row: %+v", got)
+	}
+	// A lone big cell needs no protection.
+	if p, _ := find(14, "Mujer", "Adultos (18 y más)"); p.Hidden || p.Victims != 20 {
+		t.Errorf("a lone big cell: %+v", p)
+	}
+}

@@ -297,6 +297,11 @@ func (r *Report) Validate(geo *Geography) error {
 	}
 	r.Contact.Value = strings.TrimSpace(r.Contact.Value)
 	r.Contact.Safe = strings.TrimSpace(r.Contact.Safe)
+	if r.Contact.Method == "ninguno" {
+		// A person who asked not to be contacted leaves no number behind,
+		// even one typed before they changed their mind.
+		r.Contact.Value, r.Contact.Safe = "", ""
+	}
 	if !ContactMethods.Has(r.Contact.Method) {
 		add("contact.method", "hotline.err.choice")
 	} else if r.Contact.Method != "ninguno" && r.Contact.Value == "" {

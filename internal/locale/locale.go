@@ -54,6 +54,13 @@ func T(l Lang, key string, args ...any) string {
 	return s
 }
 
+// Has reports whether key is in the Spanish catalog (every key is), so
+// that a key taken from a request can be checked before it is shown.
+func Has(key string) bool {
+	_, ok := catalogs[ES][key]
+	return ok
+}
+
 // Keys returns the keys of a catalog, for tests that check both agree.
 func Keys(l Lang) []string {
 	var out []string

@@ -2,19 +2,22 @@ package staff
 
 import "time"
 
-// Lockout: after repeated failures an account (or a receipt-guessing client)
-// is locked for a while. The lock grows exponentially so that a patient
-// attacker gets a handful of guesses a day, while a member of staff who
-// mistypes a few times waits minutes, not hours. A zero field takes its
-// default, so a zero Lockout is DefaultLockout rather than no lockout.
+// Lockout: after repeated failures an account backs off: each further
+// attempt must wait, the wait doubling up to a cap. The cap is short on
+// purpose: anyone can fail an account's sign-in, and a long lock would let
+// them keep the staff out of the console for a day; a password and a
+// one-time code cannot be guessed at four tries an hour either, and an
+// administrator can clear the count at once (vigia staff unlock). A zero
+// field takes its default, so a zero Lockout is DefaultLockout rather than
+// no lockout.
 type Lockout struct {
-	Threshold int           // failures before the first lock, default 5
-	Base      time.Duration // first lock, default 15 min
-	Max       time.Duration // cap, default 24 h
+	Threshold int           // failures before the first wait, default 5
+	Base      time.Duration // first wait, default 1 min
+	Max       time.Duration // cap, default 15 min
 }
 
 // DefaultLockout is the policy for staff logins.
-var DefaultLockout = Lockout{Threshold: 5, Base: 15 * time.Minute, Max: 24 * time.Hour}
+var DefaultLockout = Lockout{Threshold: 5, Base: time.Minute, Max: 15 * time.Minute}
 
 func (l Lockout) withDefaults() Lockout {
 	if l.Threshold <= 0 {

@@ -13,17 +13,14 @@ func TestLockoutUntil(t *testing.T) {
 		want     time.Duration // 0: not locked
 	}{
 		{-1, 0}, {0, 0}, {1, 0}, {4, 0},
-		{5, 15 * time.Minute},
-		{6, 30 * time.Minute},
-		{7, time.Hour},
-		{8, 2 * time.Hour},
-		{9, 4 * time.Hour},
-		{10, 8 * time.Hour},
-		{11, 16 * time.Hour},
-		{12, 24 * time.Hour}, // 32 h, capped
-		{13, 24 * time.Hour},
-		{1000, 24 * time.Hour},
-		{math.MaxInt, 24 * time.Hour},
+		{5, time.Minute},
+		{6, 2 * time.Minute},
+		{7, 4 * time.Minute},
+		{8, 8 * time.Minute},
+		{9, 15 * time.Minute}, // 16 min, capped
+		{10, 15 * time.Minute},
+		{1000, 15 * time.Minute},
+		{math.MaxInt, 15 * time.Minute},
 	}
 	for _, pol := range []struct {
 		name string
@@ -75,11 +72,11 @@ func TestLockoutLocked(t *testing.T) {
 	}{
 		{4, last, false},
 		{5, last, true},
-		{5, last.Add(15*time.Minute - time.Nanosecond), true},
-		{5, last.Add(15 * time.Minute), false},
-		{6, last.Add(20 * time.Minute), true},
-		{50, last.Add(23 * time.Hour), true},
-		{50, last.Add(24 * time.Hour), false},
+		{5, last.Add(time.Minute - time.Nanosecond), true},
+		{5, last.Add(time.Minute), false},
+		{6, last.Add(90 * time.Second), true},
+		{50, last.Add(14 * time.Minute), true},
+		{50, last.Add(15 * time.Minute), false},
 	}
 	for _, tt := range tests {
 		if got := l.Locked(tt.failures, last, tt.now); got != tt.want {

@@ -552,7 +552,39 @@ func (s *Store) DeleteExpired(ctx context.Context, cutoff time.Time, actor strin
 	if err == nil && reports+cases > 0 {
 		err = s.Audit(ctx, audit.Event{Actor: actor, Action: "retention.deleted", Object: "reports", Detail: fmt.Sprintf("reports=%d cases=%d cutoff=%s", reports, cases, day)})
 	}
+	if err == nil && reports+cases > 0 {
+		err = s.purgeWAL(ctx)
+	}
 	return reports, cases, err
+}
+
+// purgeWAL moves everything in SQLite's write-ahead log into the database
+// and truncates the log to nothing. secure_delete zeroes deleted rows in
+// the database, but the log keeps earlier copies of their pages (the
+// report as it was stored) until it is checkpointed and cut, so without
+// this a deleted report lived on in vigia.db-wal. It retries while readers
+// hold old snapshots; PostgreSQL has nothing to do here.
+func (s *Store) purgeWAL(ctx context.Context) error {
+	if s.d.name != "sqlite" {
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		var busy, logged, done int
+		if err := s.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &done); err != nil {
+			return fmt.Errorf("store: checkpointing after deleting: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if attempt == 20 {
+			return errors.New("store: checkpointing after deleting: the write-ahead log is still in use; deleted data stays in it until the next checkpoint")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // ReportsByToken lists reports carrying a blind-indexed identifier.

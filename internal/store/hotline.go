@@ -406,18 +406,41 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 	return out, rows.Err()
 }
 
-// LoginFailed counts a failed login.
-func (s *Store) LoginFailed(ctx context.Context, id int64, ev audit.Event) error {
+// UnlockStaff clears an account's failed sign-ins, so that it may sign in
+// again at once (vigia staff unlock).
+func (s *Store) UnlockStaff(ctx context.Context, id int64, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		_, err := tx.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2`, s.now(), id)
-		return id, err
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET failures = 0, last_failure = NULL WHERE id = $1`, id)
+		if err != nil {
+			return 0, fmt.Errorf("store: unlocking account %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return 0, ErrNotFound
+		}
+		return id, nil
 	})
 	return err
 }
 
+// LoginAttempt counts a sign-in attempt as a failure before its password
+// is checked (LoginSucceeded resets the count), provided the account's
+// count is still the one the lockout decision was made on. Checking and
+// counting are one statement, so sign-ins made at once cannot all pass a
+// check made before any of them was counted. It reports false when another
+// attempt was counted first: read the account again and decide again.
+func (s *Store) LoginAttempt(ctx context.Context, id int64, seenFailures int) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE staff SET failures = failures + 1, last_failure = $1 WHERE id = $2 AND failures = $3`, s.now(), id, seenFailures)
+	if err != nil {
+		return false, fmt.Errorf("store: counting a sign-in attempt: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // LoginSucceeded resets failures, records the TOTP step used (so the code
-// cannot be replayed) and opens a session.
-func (s *Store) LoginSucceeded(ctx context.Context, id, step int64, tokenHash []byte, csrf string, ev audit.Event) error {
+// cannot be replayed) and opens a session. sign, when set, computes the
+// session row's MAC from its creation time (SessionMAC's fields).
+func (s *Store) LoginSucceeded(ctx context.Context, id, step int64, tokenHash []byte, csrf string, sign func(created string) (string, error), ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE staff SET failures = 0, last_failure = NULL, totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, id)
 		if err != nil {
@@ -427,7 +450,13 @@ func (s *Store) LoginSucceeded(ctx context.Context, id, step int64, tokenHash []
 			return 0, errors.New("store: this one-time code was already used")
 		}
 		t := s.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)`, tokenHash, id, csrf, t); err != nil {
+		mac := ""
+		if sign != nil {
+			if mac, err = sign(t); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_at, last_seen, mac) VALUES ($1, $2, $3, $4, $4, $5)`, tokenHash, id, csrf, t, mac); err != nil {
 			return 0, fmt.Errorf("store: opening a session: %w", err)
 		}
 		return id, nil
@@ -441,17 +470,21 @@ type Session struct {
 	CSRF     string
 	Created  time.Time
 	LastSeen time.Time
+	// CreatedAt is created_at as stored, and MAC the row's MAC over it
+	// (see seal.Keys.SessionMAC).
+	CreatedAt string
+	MAC       string
 }
 
 // SessionByHash finds a live session and its account.
 func (s *Store) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
 	var ss Session
 	var created, seen string
-	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.scope, u.mac, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
+	row := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.created_at, s.last_seen, s.mac, u.id, u.username, u.password, u.totp_sealed, u.totp_last_step, u.role, u.team, u.scope, u.mac, u.active, u.failures, COALESCE(u.last_failure, '') FROM sessions s JOIN staff u ON u.id = s.staff_id WHERE s.token_hash = $1`, hash)
 	var u Staff
 	var active int
 	var last string
-	err := row.Scan(&ss.CSRF, &created, &seen, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &u.MAC, &active, &u.Failures, &last)
+	err := row.Scan(&ss.CSRF, &created, &seen, &ss.MAC, &u.ID, &u.Username, &u.Password, &u.TOTPSealed, &u.TOTPLastStep, &u.Role, &u.Team, &u.Scope, &u.MAC, &active, &u.Failures, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	}
@@ -460,6 +493,7 @@ func (s *Store) SessionByHash(ctx context.Context, hash []byte) (Session, error)
 	}
 	u.Active = active == 1
 	ss.Staff = u
+	ss.CreatedAt = created
 	ss.Created, _ = time.Parse(time.RFC3339Nano, created)
 	ss.LastSeen, _ = time.Parse(time.RFC3339Nano, seen)
 	return ss, nil
@@ -546,4 +580,22 @@ func (s *Store) CountRows(ctx context.Context, table string) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
 	return n, err
+}
+
+// ReportTokens lists a report's blind-index tokens, for checks and tests.
+func (s *Store) ReportTokens(ctx context.Context, id int64) ([]Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, token FROM report_tokens WHERE report_id = $1 ORDER BY kind, token`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing a report's tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []Token
+	for rows.Next() {
+		var t Token
+		if err := rows.Scan(&t.Kind, &t.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

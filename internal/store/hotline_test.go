@@ -73,10 +73,10 @@ func testReportCaseFlow(t *testing.T, st *store.Store) {
 		t.Fatal("unknown role accepted")
 	}
 	// One-time codes cannot be replayed: the same step twice fails.
-	if err := st.LoginSucceeded(ctx, uid, 100, []byte("session-1"), "csrf", ev("login")); err != nil {
+	if err := st.LoginSucceeded(ctx, uid, 100, []byte("session-1"), "csrf", nil, ev("login")); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.LoginSucceeded(ctx, uid, 100, []byte("session-2"), "csrf", ev("login")); err == nil {
+	if err := st.LoginSucceeded(ctx, uid, 100, []byte("session-2"), "csrf", nil, ev("login")); err == nil {
 		t.Fatal("a TOTP step was accepted twice")
 	}
 	ss, err := st.SessionByHash(ctx, []byte("session-1"))

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -73,6 +74,13 @@ func Open(ctx context.Context, target string) (*Store, error) {
 		if target == "" {
 			return nil, errors.New("store: no database given")
 		}
+		// A new database file is made readable by its owner only; SQLite
+		// gives its -wal and -shm files the same mode.
+		if f, err := os.OpenFile(target, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+			f.Close()
+		} else if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("store: create sqlite %s: %w", target, err)
+		}
 		// WAL lets readers (the web server) go on while an import writes;
 		// busy_timeout makes a second writer wait instead of failing;
 		// immediate transactions take the write lock up front so that two
@@ -84,6 +92,10 @@ func Open(ctx context.Context, target string) (*Store, error) {
 		q.Add("_pragma", "synchronous(NORMAL)")
 		// Deleted hotline data is overwritten, not left in free pages.
 		q.Add("_pragma", "secure_delete(1)")
+		// The write-ahead log is cut back to 1 MiB whenever it is reset,
+		// so old page images (of deleted reports too) do not pile up in
+		// it; retention also checkpoints and truncates it (purgeWAL).
+		q.Add("_pragma", "journal_size_limit(1048576)")
 		q.Set("_txlock", "immediate")
 		db, err := sql.Open("sqlite", "file:"+target+"?"+q.Encode())
 		if err != nil {

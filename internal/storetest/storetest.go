@@ -102,3 +102,22 @@ func Open(t testing.TB, target string) *store.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// Exec runs a statement on target's database directly, bypassing the store,
+// as someone with write access to the database would: tests use it to plant
+// and tamper with rows.
+func Exec(t testing.TB, target, query string, args ...any) {
+	t.Helper()
+	driver := "sqlite"
+	if store.IsPostgres(target) {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("exec %q: %v", query, err)
+	}
+}

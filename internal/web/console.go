@@ -45,6 +45,7 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	get("/consola/casos/{id}", "console_case", s.consoleCase)
 	post("/consola/casos/{id}/{action}", "console_case_action", s.consoleCaseAction)
 	get("/consola/buscar", "console_search", s.consoleSearch)
+	post("/consola/buscar", "console_search_post", s.consoleSearch)
 	get("/consola/personal", "console_staff", s.consoleStaff)
 	post("/consola/personal", "console_staff_post", s.consoleStaff)
 	get("/consola/exportar/{file}", "console_export", s.consoleExport)
@@ -119,6 +120,10 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 			// One answer for both: a distinct "locked" would tell which
 			// user names exist.
 			d.Error, status = locale.T(l, "console.login.wrong"), http.StatusUnauthorized
+		case errors.Is(err, desk.ErrBusy):
+			// Too many sign-ins at once: answered at once, without a hash.
+			w.Header().Set("Retry-After", "5")
+			d.Error, status = locale.T(l, "console.login.busy"), http.StatusServiceUnavailable
 		case err != nil:
 			s.serverError(w, r, err)
 			return
@@ -160,10 +165,11 @@ var allVocabs = vocabs{hotline.Kinds, hotline.Statuses, hotline.Trafficking, hot
 func (s *Server) consoleView(w http.ResponseWriter, r *http.Request, tpl, titleKey string, page any, status int) {
 	l := locale.FromRequest(r)
 	c := consoleFrom(r)
-	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{},
-		Flash: locale.T(l, "console.flash."+r.URL.Query().Get("ok")), StateOf: stateName}
-	if r.URL.Query().Get("ok") == "" {
-		d.Flash = ""
+	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{}, StateOf: stateName}
+	// Only a known message is shown: T falls back to the key itself, so an
+	// unknown ?ok= would put text of a link's author on a staff page.
+	if ok := r.URL.Query().Get("ok"); ok != "" && locale.Has("console.flash."+ok) {
+		d.Flash = locale.T(l, "console.flash."+ok)
 	}
 	for _, k := range []string{"queue", "cases", "staff", "stats"} {
 		d.Can[k] = roleAllowed(c.Actor.Role, k)
@@ -240,6 +246,9 @@ func (s *Server) deskError(w http.ResponseWriter, r *http.Request, err error) {
 		s.consoleView(w, r, "console_error", "console.noconsent", errPage{locale.T(l, "console.noconsent.text")}, http.StatusConflict)
 	case errors.Is(err, desk.ErrState), errors.Is(err, store.ErrConflict):
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.state.text")}, http.StatusConflict)
+	case errors.Is(err, desk.ErrBusy):
+		w.Header().Set("Retry-After", "5")
+		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.login.busy")}, http.StatusServiceUnavailable)
 	case errors.As(err, &in):
 		s.consoleView(w, r, "console_error", "bad.title", errPage{in.Field + ": " + in.Reason}, http.StatusBadRequest)
 	case errors.As(err, &verrs):
@@ -460,8 +469,14 @@ type searchPage struct {
 // consoleSearch looks reports up by a contact. The contact travels in the
 // query string of a no-store page, is turned into its blind index and is
 // never logged (the request log keeps the path, not the query).
+// consoleSearch searches by a contact sent in a POST body: in a URL the
+// number would stay in the browser's history and in proxies' logs. A GET
+// shows the form only.
 func (s *Server) consoleSearch(w http.ResponseWriter, r *http.Request) {
-	p := searchPage{Q: r.URL.Query().Get("q")}
+	var p searchPage
+	if r.Method == http.MethodPost {
+		p.Q = r.PostForm.Get("q")
+	}
 	if strings.TrimSpace(p.Q) != "" {
 		res, err := s.hot.Desk.Search(r.Context(), consoleFrom(r).Actor, p.Q)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
+	"github.com/vigia-mx/vigia/internal/staff"
 )
 
 func stateByCodeName(c int) (string, bool) {
@@ -149,18 +150,40 @@ func (s *Server) consoleExport(w http.ResponseWriter, r *http.Request) {
 		s.deskError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="vigia-`+file+`"`)
+	if what != "sesnsp" { // the grid sets them once it cannot fail
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="vigia-`+file+`"`)
+	}
 	switch what {
 	case "htcds":
 		err = hotline.WriteHTCDS(w, cases)
 	case "ctdc":
 		_, err = hotline.WriteCTDC(w, cases, s.hot.K)
 	case "sesnsp":
+		// An analyst sees aggregates only, and no small cell among them:
+		// counts from 1 to k−1 (and those that would give one away) are
+		// written "suprimido". Supervisors, who may export the cases
+		// themselves, get the raw grid.
+		grid := hotline.SESNSPGrid(cases)
+		var cells []hotline.PublishedCell
+		if a.Role == staff.Supervisor {
+			for _, c := range grid {
+				cells = append(cells, hotline.PublishedCell{GridCell: c})
+			}
+		} else if cells, err = hotline.SuppressGrid(grid, s.hot.K); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="vigia-`+file+`"`)
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"Clave_Ent", "Año", "Mes", "Sexo", "Rango de edad", "Víctimas", "Convención"})
-		for _, c := range hotline.SESNSPGrid(cases) {
-			cw.Write([]string{fmt.Sprintf("%02d", c.State), strconv.Itoa(c.Year), strconv.Itoa(c.Month), c.Sex, c.Age, strconv.Itoa(c.Victims), "vigia-linea-v1"})
+		for _, c := range cells {
+			n := strconv.Itoa(c.Victims)
+			if c.Hidden {
+				n = "suprimido"
+			}
+			cw.Write([]string{fmt.Sprintf("%02d", c.State), strconv.Itoa(c.Year), strconv.Itoa(c.Month), c.Sex, c.Age, n, "vigia-linea-v1"})
 		}
 		cw.Flush()
 		err = cw.Error()

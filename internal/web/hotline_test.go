@@ -1331,10 +1331,10 @@ func TestConsoleAuth(t *testing.T) {
 				t.Error("locked: a cookie was issued")
 			}
 		}
-		e.clock.Advance(10 * time.Minute)
-		wantStatus(t, "still locked after 10 min", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusUnauthorized)
-		e.clock.Advance(6 * time.Minute)
-		wantStatus(t, "unlocked after 16 min", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusSeeOther)
+		e.clock.Advance(40 * time.Second)
+		wantStatus(t, "still locked after 40 s", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusUnauthorized)
+		e.clock.Advance(30 * time.Second)
+		wantStatus(t, "unlocked after 70 s", c.loginForm(locky.name, locky.password, e.code(locky)), http.StatusSeeOther)
 	})
 
 	t.Run("one-time codes and new tokens", func(t *testing.T) {
@@ -2090,16 +2090,25 @@ func TestConsoleSearch(t *testing.T) {
 	r.Offer = "Edecanes, 3 mil diarios, viaje pagado, WhatsApp 55 9876 5432"
 	_, id := e.submit(r)
 	c := e.login(op)
-	w := c.get("/consola/buscar?q=" + url.QueryEscape("+52 1 55 9876 5432"))
+	// The number travels in the body, never in a URL (history, proxy logs).
+	if !regexp.MustCompile(`<form method="post" action="/consola/buscar\?lang=es"[^>]*><input type="hidden" name="csrf"`).MatchString(c.get("/consola").Body.String()) {
+		t.Error("the search form does not POST with the CSRF token")
+	}
+	w := c.consolePost("/consola/buscar", vals("q", "+52 1 55 9876 5432"))
 	wantStatus(t, "operator search", w, http.StatusOK)
 	if !strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
 		t.Errorf("search does not list report %d", id)
 	}
-	w = c.get("/consola/buscar?q=" + url.QueryEscape("33 1111 2222"))
+	if w := c.get("/consola/buscar?q=" + url.QueryEscape("+52 1 55 9876 5432")); strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
+		t.Error("a search by GET (the number in the URL) is answered")
+	}
+	wantStatus(t, "search without the CSRF token", c.postForm("/consola/buscar", vals("q", "5598765432")), http.StatusForbidden)
+	w = c.consolePost("/consola/buscar", vals("q", "33 1111 2222"))
 	if strings.Contains(w.Body.String(), fmt.Sprintf(`/consola/reportes/%d?`, id)) {
 		t.Error("another number finds the report")
 	}
-	wantStatus(t, "analyst search", e.login(ana).get("/consola/buscar?q=5598765432"), http.StatusForbidden)
+	anaC := e.login(ana)
+	wantStatus(t, "analyst search", anaC.consolePost("/consola/buscar", vals("q", "5598765432")), http.StatusForbidden)
 	if strings.Contains(e.logs.String(), "9876") {
 		t.Error("the searched number reached the logs")
 	}
@@ -2173,4 +2182,206 @@ func TestReceiptLockoutBehindProxy(t *testing.T) {
 	wantStatus(t, "attacker locked", attacker.get("/api/v1/reports/mine", "Authorization", "Receipt 0000000000000099", "X-Forwarded-For", "198.51.100.66"), http.StatusTooManyRequests)
 	receipt, _ := e.submit(syntheticReport("[SINTÉTICO] tras el proxy"))
 	wantStatus(t, "another client through the same proxy", reporter.get("/api/v1/reports/mine", "Authorization", "Receipt "+receipt, "X-Forwarded-For", "198.51.100.77"), http.StatusOK)
+}
+
+// The public screening API is no oracle for reports: the token it returns
+// for a number never equals the token a report holding that number is
+// stored with, though both processes load the same screening key. SYNTHETIC.
+func TestScreenAPITokenIsNotReportToken(t *testing.T) {
+	e := hotlineServer(t)
+	r := syntheticReport("[SINTÉTICO] oráculo")
+	r.Contact = hotline.Contact{Method: "telefono", Value: "55 2468 1357"}
+	r.Offer = "Trabajo en Cancún, pasaje pagado, escribe al 55 2468 1357"
+	_, id := e.submit(r)
+	w := e.client().postJSON("/api/v1/screen", `{"text":"llama al 55 2468 1357"}`)
+	wantStatus(t, "screen", w, http.StatusOK)
+	var res struct {
+		Identifiers []struct{ Token string } `json:"identifiers"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || len(res.Identifiers) == 0 {
+		t.Fatalf("screen answer %s: %v", w.Body.String(), err)
+	}
+	toks, err := e.st.ReportTokens(e.ctx, id)
+	if err != nil || len(toks) == 0 {
+		t.Fatalf("report tokens: %v, %v", toks, err)
+	}
+	for _, pub := range res.Identifiers {
+		for _, tok := range toks {
+			if pub.Token == tok.Value {
+				t.Errorf("the public API's token for the number is the report's %s token", tok.Kind)
+			}
+		}
+	}
+}
+
+// With every password-hashing slot taken, a sign-in is answered at once
+// with 503 and Retry-After, and no hash is run for it.
+func TestConsoleLoginBusy(t *testing.T) {
+	e := hotlineServer(t)
+	limit := staff.NewHashLimit(1, -1, time.Second)
+	e.d = desk.New(desk.Config{Store: e.st, Keys: e.keys, Geo: hotGeography(t), Screener: testScreener(t), Now: e.clock.Now, Hashes: limit})
+	e.s.hot.Desk = e.d
+	u := e.addUser("op1", staff.Operador, "norte", "own")
+	release, err := limit.Acquire(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	w := e.client().loginForm("inventado", "contraseña inventada", "123456")
+	wantStatus(t, "sign-in while busy", w, http.StatusServiceUnavailable)
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("the busy answer took %v", d)
+	}
+	release()
+	wantStatus(t, "sign-in after", e.client().loginForm(u.name, u.password, e.code(u)), http.StatusSeeOther)
+	// Creating an account hashes a password too.
+	adm := e.login(e.addUser("adm1", staff.Administrador, "general", "own"))
+	release, err = limit.Acquire(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = adm.consolePost("/consola/personal", vals("usuario", "nueva", "contrasena", "contraseña sintética larga", "rol", "operador", "equipo", "norte", "alcance", "own"))
+	wantStatus(t, "account creation while busy", w, http.StatusServiceUnavailable)
+	release()
+}
+
+// However many clients have failed receipts today, a client that has not
+// failed is never refused for it: not when the failure table is full, and
+// not after. Those that failed too often stay locked. SYNTHETIC receipts.
+func TestReceiptTableFullLocksNoNewcomer(t *testing.T) {
+	e := hotlineServer(t, func(h *Hotline) { h.ReceiptPerMinute = 1000 })
+	e.s.receiptFails.max = 5
+	var attackers []*hotClient
+	for i := 0; i < 8; i++ { // more failing clients than the table holds
+		c := e.client()
+		for j := 0; j < 10; j++ {
+			c.mine(fmt.Sprintf("%016d", 1000*i+j))
+		}
+		attackers = append(attackers, c)
+	}
+	wantStatus(t, "a counted attacker", attackers[0].mine("0000000000009999"), http.StatusTooManyRequests)
+	receipt, _ := e.submit(syntheticReport("[SINTÉTICO] tabla llena"))
+	wantStatus(t, "a new client with its receipt", e.client().mine(receipt), http.StatusOK)
+	newcomer := e.client()
+	wantStatus(t, "a new client's first wrong receipt", newcomer.mine("0000000000000001"), http.StatusNotFound)
+	wantStatus(t, "the same client's receipt after", newcomer.mine(receipt), http.StatusOK)
+	if !strings.Contains(e.logs.String(), "unknown-receipt table is full") {
+		t.Error("the full table was not logged")
+	}
+}
+
+// The console shows a flash message only for a known key: an unknown ?ok=
+// is not echoed onto a staff page (a link's author could write there).
+func TestConsoleFlashOnlyKnownKeys(t *testing.T) {
+	e := hotlineServer(t)
+	c := e.login(e.addUser("op1", staff.Operador, "norte", "own"))
+	w := c.get("/consola?ok=" + url.QueryEscape("Llama ya al 55 0000 0000 para verificar tu cuenta"))
+	wantStatus(t, "console home", w, http.StatusOK)
+	if strings.Contains(w.Body.String(), "verificar tu cuenta") || strings.Contains(w.Body.String(), "console.flash.") {
+		t.Error("an unknown flash key was echoed")
+	}
+	w = c.get("/consola?ok=saved")
+	if !strings.Contains(w.Body.String(), locale.T(locale.ES, "console.flash.saved")) {
+		t.Error("a known flash message is not shown")
+	}
+}
+
+// With the public intake mounted, /metrics (request counts by route tell
+// when reports arrive) is not on the listener; Metrics serves it for a
+// private one.
+func TestMetricsOffPublicIntake(t *testing.T) {
+	e := hotlineServer(t)
+	c := e.client()
+	c.get("/reportar")
+	wantStatus(t, "/metrics on the intake", c.get("/metrics"), http.StatusNotFound)
+	w := httptest.NewRecorder()
+	e.s.Metrics().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `route="report_form"`) {
+		t.Errorf("Metrics: %d\n%s", w.Code, w.Body)
+	}
+}
+
+// Behind TLS (--secure-cookies) every response tells browsers to use HTTPS
+// only; without it, nothing is said.
+func TestHSTSWithSecureCookies(t *testing.T) {
+	e := hotlineServer(t, func(h *Hotline) { h.SecureCookies = true })
+	for _, path := range []string{"/reportar", "/consola/entrar", "/"} {
+		if got := e.client().get(path).Header().Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+			t.Errorf("%s: Strict-Transport-Security %q", path, got)
+		}
+	}
+	if got := hotlineServer(t).client().get("/reportar").Header().Get("Strict-Transport-Security"); got != "" {
+		t.Errorf("without --secure-cookies: Strict-Transport-Security %q", got)
+	}
+}
+
+// An analyst's SESNSP-grid export holds no count from 1 to k−1: small cells
+// read "suprimido". A supervisor, who may export the cases themselves, gets
+// the raw grid. SYNTHETIC reports.
+func TestAnalystGridExportSuppressed(t *testing.T) {
+	e := hotlineServer(t)
+	op := e.login(e.addUser("op1", staff.Operador, "norte", "all"))
+	for _, n := range []int{2, 1} {
+		r := syntheticReport("[SINTÉTICO] rejilla")
+		r.Kind = hotline.PosibleTrata
+		for range n {
+			r.Victims = append(r.Victims, hotline.Victim{Sex: "mujer", AgeBand: "13-17"})
+		}
+		_, id := e.submit(r)
+		op.openCaseHTTP(id)
+	}
+	rows := func(c *hotClient) [][]string {
+		t.Helper()
+		w := c.get("/consola/exportar/sesnsp.csv")
+		wantStatus(t, "sesnsp.csv", w, http.StatusOK)
+		recs, err := csv.NewReader(strings.NewReader(w.Body.String())).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("sesnsp.csv: %v\n%s", err, w.Body)
+		}
+		return recs[1:]
+	}
+	for _, rec := range rows(e.login(e.addUser("ana1", staff.Analista, "norte", "own"))) {
+		if n, err := strconv.Atoi(rec[5]); err == nil && n > 0 && n < 10 {
+			t.Errorf("analyst's grid shows %d victims: %v", n, rec)
+		} else if err != nil && rec[5] != "suprimido" {
+			t.Errorf("analyst's grid cell %q", rec[5])
+		}
+	}
+	if got := rows(e.login(e.addUser("sup1", staff.Supervisor, "norte", "all"))); got[0][5] != "3" {
+		t.Errorf("supervisor's grid: %v, want the raw count 3", got)
+	}
+}
+
+// Unknown receipts sent at once by one client get no more guesses than the
+// day's limit: each attempt is counted in the same step as the check, and
+// given back only when the receipt proves known. SYNTHETIC receipts.
+func TestReceiptBurstCounted(t *testing.T) {
+	e := hotlineServer(t, func(h *Hotline) { h.ReceiptPerMinute = 1000 })
+	c := e.client()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := c.mine(fmt.Sprintf("%016d", 5000+i))
+			mu.Lock()
+			codes[w.Code]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if codes[http.StatusNotFound] > receiptFailures || codes[http.StatusNotFound]+codes[http.StatusTooManyRequests] != 40 {
+		t.Errorf("answers %v: want at most %d guesses checked, the rest refused", codes, receiptFailures)
+	}
+	// A client's own known receipt is given back: it does not count.
+	receipt, _ := e.submit(syntheticReport("[SINTÉTICO] ráfaga"))
+	other := e.client()
+	for i := 0; i < 15; i++ {
+		wantStatus(t, "own receipt again", other.mine(receipt), http.StatusOK)
+	}
 }

@@ -49,8 +49,9 @@ const (
 	// receiptFailures is how many unknown receipts one client may try in a
 	// day before it is locked out, on top of the per-minute limit.
 	receiptFailures = 10
-	// maxFailureClients bounds the unknown-receipt table (a day's worth).
-	maxFailureClients = 100_000
+	// maxFailureClients bounds the unknown-receipt table (a day's worth):
+	// about 20 bytes a client, some 20 MiB when full.
+	maxFailureClients = 1 << 20
 )
 
 // EnableHotline mounts the hotline's routes.
@@ -68,10 +69,13 @@ func (s *Server) EnableHotline(h Hotline) {
 		h.ReceiptFailures = receiptFailures
 	}
 	s.hot = &h
+	// Request counts by route tell when reports and follow-ups arrive:
+	// not for the public. They are served on --metrics-addr instead.
+	s.metricsHidden = h.Intake
 	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
 	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.ReceiptPerMinute))
 	s.reportLimits.trustProxy, s.receiptLimits.trustProxy = h.TrustProxy, h.TrustProxy
-	s.receiptFails = &failures{m: map[string]int{}}
+	s.receiptFails = &failures{m: map[uint64]uint16{}, max: maxFailureClients}
 	csrf := http.NewCrossOriginProtection()
 	if h.Intake {
 		s.mux.Handle("GET /reportar", s.instrument("report_form", http.HandlerFunc(s.reportForm)))
@@ -299,9 +303,11 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
 		if err := r.ParseForm(); err != nil {
 			d.Error, status = locale.T(l, "report.err.toolarge"), http.StatusRequestEntityTooLarge
-		} else if ok, st := s.receiptAllowed(r); !ok {
+		} else if ok, st, settle := s.receiptAllowed(r); !ok {
 			d.Error, status = locale.T(l, "follow.err.rate"), st
 		} else {
+			failed := false
+			defer func() { settle(failed) }()
 			receipt := r.PostForm.Get("folio")
 			if text := strings.TrimSpace(r.PostForm.Get("agregar")); text != "" {
 				err := s.hot.Desk.AddInfo(r.Context(), receipt, text)
@@ -321,7 +327,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 				f, err := s.hot.Desk.Follow(r.Context(), receipt)
 				switch {
 				case errors.Is(err, desk.ErrUnknownReceipt):
-					s.receiptFailed(r)
+					failed = true
 					d.Error, status = locale.T(l, "follow.err.unknown"), http.StatusNotFound
 				case err != nil:
 					s.log.Error("following a report", "err", err)
@@ -352,48 +358,80 @@ func normalizeReceipt(s string) (string, bool) {
 
 // failures counts unknown receipts per client key for one day.
 type failures struct {
-	mu  sync.Mutex
-	day string
-	m   map[string]int
+	mu   sync.Mutex
+	day  string
+	m    map[uint64]uint16
+	max  int  // clients the table holds
+	full bool // the table filled today (logged once)
 }
 
 func (s *Server) clientKey(r *http.Request) string {
 	return s.hot.Desk.Keys().Daily(s.now().UTC().Format(time.DateOnly), clientAddr(r, s.hot.TrustProxy))
 }
 
-// receiptAllowed rate-limits receipt attempts and locks a client out for
-// the day after too many unknown receipts: 10^16 receipts cannot be
-// enumerated at 10 guesses a day.
-func (s *Server) receiptAllowed(r *http.Request) (bool, int) {
-	f := s.receiptFails
-	day := s.now().UTC().Format(time.DateOnly)
-	f.mu.Lock()
-	if f.day != day {
-		f.day, f.m = day, map[string]int{}
-	}
-	n, known := f.m[s.clientKey(r)]
-	full := len(f.m) >= maxFailureClients
-	f.mu.Unlock()
-	// With the table full (many addresses in a day: an attack), clients
-	// not in it are refused rather than the table wiped, which would
-	// give everyone their guesses back.
-	if n >= s.hot.ReceiptFailures || (!known && full) {
-		return false, http.StatusTooManyRequests
-	}
-	if !s.receiptLimits.allow(r, 1) {
-		return false, http.StatusTooManyRequests
-	}
-	return true, 0
+// failureKey is the table's key for a client: 64 bits of its daily keyed
+// hash (a collision between two clients in a day is one in 10^13).
+func (s *Server) failureKey(r *http.Request) uint64 {
+	k, _ := strconv.ParseUint(s.clientKey(r)[:16], 16, 64)
+	return k
 }
 
-func (s *Server) receiptFailed(r *http.Request) {
+// receiptAllowed rate-limits receipt attempts and locks a client out for
+// the day after too many unknown receipts: 10^16 receipts cannot be
+// enumerated at 10 guesses a day. Only a client's own failures count
+// against it: a client that has not failed is never refused for what
+// others did, even when the table is full.
+//
+// The attempt is counted as a failure in the same step as the check, and
+// settle gives it back unless the receipt proved unknown: attempts sent at
+// once cannot all pass a check made before any of them was counted. With
+// the table full (a million addresses failing in a day: an attack), a new
+// client's attempts go uncounted rather than the table being wiped, which
+// would give every counted client its guesses back; such a client is still
+// held to the per-minute limit, and every guess costs the slow hash, which
+// bounds what the whole server can try in a day.
+func (s *Server) receiptAllowed(r *http.Request) (ok bool, status int, settle func(failed bool)) {
 	f := s.receiptFails
+	day := s.now().UTC().Format(time.DateOnly)
+	k := s.failureKey(r)
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	k := s.clientKey(r)
-	if _, ok := f.m[k]; ok || len(f.m) < maxFailureClients {
-		f.m[k]++
+	if f.day != day {
+		f.day, f.m, f.full = day, map[uint64]uint16{}, false
 	}
+	n, known := f.m[k]
+	if int(n) >= s.hot.ReceiptFailures {
+		f.mu.Unlock()
+		return false, http.StatusTooManyRequests, nil
+	}
+	counted := false
+	switch {
+	case known || len(f.m) < f.max:
+		f.m[k], counted = n+1, true
+	case !f.full:
+		f.full = true
+		s.log.Warn("the unknown-receipt table is full for today: new clients' failures are not counted", "clients", len(f.m))
+	}
+	f.mu.Unlock()
+	settle = func(failed bool) {
+		if failed || !counted {
+			return
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.day != day {
+			return
+		}
+		if f.m[k] <= 1 {
+			delete(f.m, k)
+		} else {
+			f.m[k]--
+		}
+	}
+	if !s.receiptLimits.allow(r, 1) {
+		settle(false)
+		return false, http.StatusTooManyRequests, nil
+	}
+	return true, 0, settle
 }
 
 // ReportRequest is the partner API's body: the form's fields as JSON.
@@ -495,15 +533,16 @@ func (s *Server) apiReportMine(w http.ResponseWriter, r *http.Request) {
 		apiJSON(w, http.StatusUnauthorized, map[string]string{"error": "send the header Authorization: Receipt <16 digits>"})
 		return
 	}
-	if ok, st := s.receiptAllowed(r); !ok {
+	ok, st, settle := s.receiptAllowed(r)
+	if !ok {
 		w.Header().Set("Retry-After", "3600")
 		apiJSON(w, st, map[string]string{"error": "too many attempts"})
 		return
 	}
 	f, err := s.hot.Desk.Follow(r.Context(), strings.TrimSpace(auth[len(prefix):]))
+	settle(errors.Is(err, desk.ErrUnknownReceipt))
 	switch {
 	case errors.Is(err, desk.ErrUnknownReceipt):
-		s.receiptFailed(r)
 		apiJSON(w, http.StatusNotFound, map[string]string{"error": "unknown receipt"})
 	case err != nil:
 		s.log.Error("following a report", "err", err)

@@ -41,6 +41,9 @@ type Server struct {
 	official      officialCache
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// metricsHidden: GET /metrics answers 404 on this server's listener
+	// (the public hotline intake); Metrics serves them elsewhere.
+	metricsHidden bool
 }
 
 // New builds the server over a store (already seeded), the population
@@ -81,9 +84,19 @@ func (s *Server) routes() {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
-	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if s.metricsHidden {
+			s.notFound(w, r)
+			return
+		}
+		s.metrics.serve(w, r)
+	})
 	s.mux.Handle("GET /", s.instrument("not_found", http.HandlerFunc(s.notFound)))
 }
+
+// Metrics serves the Prometheus metrics, for a listener of their own
+// (vigia serve --metrics-addr).
+func (s *Server) Metrics() http.Handler { return http.HandlerFunc(s.metrics.serve) }
 
 // ServeHTTP applies the headers every response carries.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -96,6 +109,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	if s.hot != nil && s.hot.SecureCookies {
+		// Served over TLS (--secure-cookies says so): browsers must not
+		// come back over plain HTTP, where a report or a console cookie
+		// could be read or changed on the way.
+		h.Set("Strict-Transport-Security", "max-age=63072000")
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
