@@ -98,7 +98,7 @@ func TestBrowserOferta(t *testing.T) {
 	const ordinary = "Cafetería en Guadalajara busca barista para turno matutino. Requisitos: secundaria terminada " +
 		"y gusto por la atención al cliente. Ofrecemos sueldo mensual de $9,500, prestaciones de ley y capacitación. " +
 		"Entrevistas en nuestra sucursal de Av. Chapultepec 120, de lunes a viernes de 10 a 13 h."
-	ruleID := regexp.MustCompile(`\b[A-H][0-9]_[A-Z_]{3,}\b`)
+	ruleID := regexp.MustCompile(`\b[A-H][0-9]{1,2}_[A-Z_]{3,}\b`)
 
 	for _, tc := range []struct {
 		name, lang, text string
