@@ -99,6 +99,16 @@ func redact(u *url.URL) string {
 	return c.String()
 }
 
+// renamedError is an error whose message names the URL instead of the
+// temporary path; errors.Is still sees what it wraps.
+type renamedError struct {
+	msg string
+	err error
+}
+
+func (e renamedError) Error() string { return e.msg }
+func (e renamedError) Unwrap() error { return e.err }
+
 // download is one fetched file, in a temporary folder the caller removes.
 type download struct {
 	dir, path string
@@ -120,7 +130,8 @@ func (d *downloader) importURL(ctx context.Context, env *environment, st *store.
 	opts.Keep = sesnsp.Stored
 	f, err := sesnsp.ReadFile(dl.path, opts)
 	if err != nil {
-		return ingest.Result{}, err
+		// Name the URL, not the temporary file that is about to go.
+		return ingest.Result{}, renamedError{strings.ReplaceAll(err.Error(), dl.path, redact(u)), err}
 	}
 	if f.SHA256 != dl.sha256 {
 		// The file changed on disk between download and parse.

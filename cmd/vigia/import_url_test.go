@@ -43,6 +43,10 @@ func releaseServer(t *testing.T) (*httptest.Server, []byte) {
 	mux.HandleFunc("GET /plano/IDEFC_NM_jun22.csv", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://example.invalid/IDEFC_NM_jun22.csv", http.StatusFound)
 	})
+	// Downloads whole, but a cell is bad: the import refuses the file.
+	mux.HandleFunc("GET /malo/IDEFC_NM_ene27.csv", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(hdr + "2027,2,Baja California,La sociedad,Trata de personas,Trata de personas,Trata de personas,cinco,,,,,,,,,,,\n"))
+	})
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
 	old := downloadTransport
@@ -113,6 +117,7 @@ func TestImportURL(t *testing.T) {
 		{"truncated body", srv.URL + "/cortado/IDEFC_NM_jun22.csv", nil, false, "interrupted after"},
 		{"over the size cap", srv.URL + "/datos/IDEFC_NM_jun22.csv", []string{"--max-bytes", "100000"}, false, "more than --max-bytes 100000"},
 		{"redirect to http", srv.URL + "/plano/IDEFC_NM_jun22.csv", nil, false, "plain http is refused"},
+		{"bad cell", srv.URL + "/malo/IDEFC_NM_ene27.csv", nil, false, "/malo/IDEFC_NM_ene27.csv: line 2, column"},
 		{"plain http", "http://127.0.0.1:1/IDEFC_NM_jun22.csv", nil, true, "plain http is refused"},
 		{"other scheme", "ftp://127.0.0.1/IDEFC_NM_jun22.csv", nil, true, "only https://"},
 	} {
@@ -128,6 +133,9 @@ func TestImportURL(t *testing.T) {
 			}
 			if !strings.Contains(r.stderr+r.err.Error(), tc.msg) {
 				t.Errorf("error lacks %q: %v\n%s", tc.msg, r.err, r.stderr)
+			}
+			if strings.Contains(r.stderr, "vigia-import-") {
+				t.Errorf("the message names the temporary file:\n%s", r.stderr)
 			}
 			if n := releaseCount(t, db); n != 0 {
 				t.Errorf("%d releases stored after a failed download", n)
