@@ -101,16 +101,20 @@ func (s *Server) serveWithValidators(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
 	h.Set("Cache-Control", publicCacheControl)
-	if notModified(r, etag, modified) {
+	switch precondition(r, etag, modified) {
+	case notModified:
 		if kind == perLanguage {
 			h.Set("Vary", "Accept-Language, Accept-Encoding")
 		}
-		start := time.Now()
 		w.WriteHeader(http.StatusNotModified)
-		s.metrics.observe("not_modified", http.StatusNotModified, time.Since(start))
-		return
+		s.metrics.observe("not_modified", http.StatusNotModified, 0)
+	case notModifiedIfFound:
+		// A 304 only stands for a 200 (RFC 9110 §13.1.4): let the handler
+		// say whether the resource exists, and drop its body.
+		s.mux.ServeHTTP(&validatedWriter{ResponseWriter: w, notModified: true}, r)
+	default:
+		s.mux.ServeHTTP(&validatedWriter{ResponseWriter: w}, r)
 	}
-	s.mux.ServeHTTP(&validatedWriter{ResponseWriter: w}, r)
 }
 
 // validators returns the store's generation and when it last changed.
@@ -165,30 +169,47 @@ func (s *Server) etag(gen, lang string) string {
 	return `W/"` + gen + "-" + hex.EncodeToString(d.Sum(nil))[:16] + `"`
 }
 
-// notModified evaluates If-None-Match, or else If-Modified-Since (RFC 9110
-// §13.2.2: the date is ignored when an entity tag is given).
-func notModified(r *http.Request, etag string, modified time.Time) bool {
+type preconditionResult int
+
+const (
+	modified           preconditionResult = iota // answer in full
+	notModified                                  // answer 304 now
+	notModifiedIfFound                           // answer 304 if the handler finds the resource
+)
+
+// precondition evaluates If-None-Match, or else If-Modified-Since (RFC 9110
+// §13.2.2: the date is ignored when an entity tag is given). Our own tag
+// coming back is only ever given out with a 200, so it answers at once;
+// "*" and a date could be sent for a URL that does not exist.
+func precondition(r *http.Request, etag string, lastModified time.Time) preconditionResult {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		for _, t := range strings.Split(inm, ",") {
 			t = strings.TrimSpace(t)
-			if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
-				return true
+			if t == "*" {
+				return notModifiedIfFound
+			}
+			if strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+				return notModified
 			}
 		}
-		return false
+		return modified
 	}
 	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
-		t, err := http.ParseTime(ims)
-		return err == nil && !modified.After(t)
+		if t, err := http.ParseTime(ims); err == nil && !lastModified.After(t) {
+			return notModifiedIfFound
+		}
 	}
-	return false
+	return modified
 }
 
 // validatedWriter keeps the validators and the public Cache-Control only
 // on a successful answer that its handler did not make private.
+// With notModified, a 200 becomes a 304 and its body is dropped.
 type validatedWriter struct {
 	http.ResponseWriter
-	wrote bool
+	wrote       bool
+	notModified bool
+	discard     bool
 }
 
 func (w *validatedWriter) WriteHeader(code int) {
@@ -201,6 +222,12 @@ func (w *validatedWriter) WriteHeader(code int) {
 		case private:
 			h.Del("ETag")
 			h.Del("Last-Modified")
+		case code == http.StatusOK && w.notModified:
+			h.Set("Cache-Control", publicCacheControl)
+			for _, k := range []string{"Content-Length", "Content-Type", "Content-Encoding", "Content-Disposition"} {
+				h.Del(k)
+			}
+			code, w.discard = http.StatusNotModified, true
 		case code == http.StatusOK || code == http.StatusPartialContent || code == http.StatusNotModified:
 			h.Set("Cache-Control", publicCacheControl)
 		default:
@@ -217,6 +244,9 @@ func (w *validatedWriter) WriteHeader(code int) {
 func (w *validatedWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
+	}
+	if w.discard {
+		return len(b), nil
 	}
 	return w.ResponseWriter.Write(b)
 }

@@ -74,6 +74,7 @@ func TestHTTPCaching(t *testing.T) {
 				{"If-None-Match", etag},
 				{"If-None-Match", `"other", ` + strings.TrimPrefix(etag, "W/")},
 				{"If-Modified-Since", lm},
+				{"If-None-Match", "*"},
 			} {
 				w := c.get(p, hdr...)
 				if w.Code != http.StatusNotModified || w.Body.Len() != 0 {
@@ -90,6 +91,22 @@ func TestHTTPCaching(t *testing.T) {
 				}
 			}
 		})
+	}
+
+	// A 304 stands for a 200: a page or file that does not exist is not
+	// "not modified".
+	future := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
+	for _, p := range []string{"/estados/atlantis", "/static/nada.css"} {
+		for _, hdr := range [][]string{{"If-None-Match", "*"}, {"If-Modified-Since", future}} {
+			if w := c.get(p, hdr...); w.Code != http.StatusNotFound || w.Header().Get("ETag") != "" {
+				t.Errorf("%s with %s: %d, ETag %q; want 404 without an ETag", p, hdr[0], w.Code, w.Header().Get("ETag"))
+			}
+		}
+	}
+
+	// HEAD is a GET without the body, validators included.
+	if w := c.do("HEAD", "/datos", nil); w.Code != http.StatusOK || w.Header().Get("ETag") == "" {
+		t.Errorf("HEAD /datos: %d, ETag %q", w.Code, w.Header().Get("ETag"))
 	}
 
 	// The two languages of a page are two representations.
