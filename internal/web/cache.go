@@ -9,7 +9,7 @@ package web
 // (which changes when a release is imported or removed) plus a hash of the
 // binary, the configuration and, for pages, the language; Last-Modified is
 // when the newest release was imported (or the binary built, if later).
-// A conditional request that still matches is answered 304 without
+// A request that sends back the current ETag is answered 304 without
 // rendering anything.
 //
 // Only GETs of routes listed in cacheableRoutes get this treatment;
