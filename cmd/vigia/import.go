@@ -16,11 +16,19 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 	db := dbFlag(fs, env)
 	vintage := fs.String("vintage", "", "release of the files (jun22, mar2026) when their names don't say")
 	noSeed := fs.Bool("no-seed", false, "don't seed a new database with the bundled releases")
+	dl := downloadFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("import: name at least one file")}
+	}
+	for _, arg := range fs.Args() {
+		if isURL(arg) {
+			if err := dl.check(arg); err != nil {
+				return usageError{err}
+			}
+		}
 	}
 	var opts sesnsp.Options
 	if *vintage != "" {
@@ -37,13 +45,20 @@ func cmdImport(ctx context.Context, env *environment, args []string) error {
 	defer st.Close()
 	tty := isTerminal(env.stderr)
 	var failed []string
-	for _, path := range fs.Args() {
+	for _, arg := range fs.Args() {
+		path := shownArg(arg)
 		start := time.Now()
 		o := opts
 		if tty {
 			o.Progress = func(done, total int64) { progressBar(env, path, done, total) }
 		}
-		res, err := ingest.File(ctx, st, path, o)
+		var res ingest.Result
+		var err error
+		if isURL(path) {
+			res, err = dl.importURL(ctx, env, st, arg, o)
+		} else {
+			res, err = ingest.File(ctx, st, arg, o)
+		}
 		if tty {
 			fmt.Fprint(env.stderr, "\r\033[K")
 		}

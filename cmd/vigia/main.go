@@ -42,7 +42,8 @@ const usage = `vigia: an observatory of human-trafficking figures in Mexico
 Usage:
   vigia serve  [--db DB] [--addr 127.0.0.1:8080] [--role all|intake|console|observatory]
                the observatory, the hotline's public intake and its staff console (env VIGIA_ADDR)
-  vigia import [--db DB] [--vintage V] FILE...   import SESNSP releases (.csv, .zip, .gz, .bz2)
+  vigia import [--db DB] [--vintage V] FILE|URL...   import SESNSP releases (.csv, .zip, .gz, .bz2)
+               from files or https:// URLs [--max-bytes N] [--timeout 15m] [--insecure-http]
   vigia brief  [--db DB] --from YYYY-MM --to YYYY-MM [--states A,B] [--vintage V]
                [--measure trata|comparable|trafico-menores] [--format text|markdown|json] [--lang es|en]
   vigia screen [--out F] [--clusters F] [--strict] [--save] FILE|-   screen job ads (JSONL or CSV: id,text[,posted_at,city,url])

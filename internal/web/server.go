@@ -29,6 +29,8 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	gen     generation
+	// validated holds the HTTP validators of the current generation (cache.go).
+	validated validatorCache
 	// screener checks job offers; limits rate-limits it per client.
 	screener *screen.Screener
 	limits   *limiter
@@ -124,7 +126,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 		}
 	}()
-	s.mux.ServeHTTP(w, r)
+	s.serveWithValidators(w, r)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
