@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
 )
 
 //go:embed templates/*.html
@@ -121,6 +122,7 @@ var funcs = template.FuncMap{
 		return *p
 	},
 	"lower":    strings.ToLower,
+	"label":    func(l locale.Lang, s string) string { return sesnsp.Label(string(l), s) },
 	"pct100":   func(x float64) float64 { return x * 100 },
 	"list":     func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
 	"round":    func(x float64) int64 { return int64(math.Round(x)) },
@@ -182,7 +184,7 @@ func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, e
 		case errors.Is(err, errNotFound):
 			v = &view{Template: "error", Title: locale.T(lang, "notfound.title"), Data: locale.T(lang, "notfound.text"), Status: http.StatusNotFound}
 		case errors.As(err, &bad):
-			v = &view{Template: "error", Title: locale.T(lang, "bad.title"), Data: bad.msg, Status: http.StatusBadRequest}
+			v = &view{Template: "error", Title: locale.T(lang, "bad.title"), Data: bad.text(lang), Status: http.StatusBadRequest}
 		case err != nil:
 			s.serverError(w, r, err)
 			return
