@@ -187,7 +187,7 @@ func (r *renderer) source(sb *SourceBrief) {
 		if sb.ChangePct != nil {
 			pct = Signed(*sb.ChangePct, 1) + " %"
 		}
-		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.period(r.b.Period.PreviousFrom, r.b.Period.PreviousTo), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
+		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.b.PreviousLabel(r.lang, sb), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
 	} else if len(sb.PreviousUnpublished) > 0 {
 		r.item("%s (%s): %s; %s", r.t["prev"], r.period(r.b.Period.PreviousFrom, r.b.Period.PreviousTo), r.t["nocmp"], sb.PreviousWhy(r.lang))
 	}
@@ -470,4 +470,26 @@ func Coverage(lang, from, to string, unpublished []string) string {
 		return fmt.Sprintf("%s (0 %s %d)", t["nonePub"], t["of"], n)
 	}
 	return fmt.Sprintf("%s: %d %s %d %s", MonthRanges(lang, pub), len(pub), t["of"], n, t["monthsPub"])
+}
+
+// PreviousLabel names the months a source's year-on-year comparison adds
+// up: the period a year earlier when every month of the period is
+// published, otherwise only the months a year before the published ones
+// ("abril–junio 2024: los 3 meses publicados del periodo, un año antes").
+func (b *Brief) PreviousLabel(lang string, sb *SourceBrief) string {
+	r := renderer{lang: lang}
+	if r.lang != "en" {
+		r.lang = "es"
+	}
+	if len(sb.Unpublished) == 0 {
+		return r.period(b.Period.PreviousFrom, b.Period.PreviousTo)
+	}
+	var ms []sesnsp.YM
+	for _, m := range sb.Monthly {
+		ms = append(ms, parseYM(m.Month)-12)
+	}
+	if r.lang == "en" {
+		return fmt.Sprintf("%s: the %d published months of the period, a year earlier", MonthRanges(r.lang, ms), len(ms))
+	}
+	return fmt.Sprintf("%s: los %d meses publicados del periodo, un año antes", MonthRanges(r.lang, ms), len(ms))
 }

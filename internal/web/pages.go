@@ -206,9 +206,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
 		if lt != nil {
 			d.Latest = append(d.Latest, lt)
 			if src == mapSrc {
-				title := locale.T(l, "map.title", locale.T(l, "source."+string(src)), monthName(l, lt.From)+" – "+monthName(l, lt.To))
+				period := periodCovered(l, lt.From, lt.To, lt.Brief.Unpublished)
+				title := locale.T(l, "map.title", locale.T(l, "source."+string(src)), period)
 				d.Map, d.MapBreaks, d.MapRows = rateMap(l, lt, title)
-				d.MapPeriod = lt.From + " … " + lt.To
+				d.MapPeriod = period
 			}
 		}
 	}
@@ -237,8 +238,11 @@ type stateFigureRow struct {
 	To     string
 	Fig    brief.StateFigure
 	Of     int
-	BySex  []brief.Breakdown
-	ByAge  []brief.Breakdown
+	// Unpublished are the months of From…To not published: the figures
+	// add up the others, and the period label says so.
+	Unpublished []string
+	BySex       []brief.Breakdown
+	ByAge       []brief.Breakdown
 }
 
 // revisionTable shows a state's yearly totals in every release that holds
@@ -276,7 +280,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 		if lt == nil {
 			continue
 		}
-		row := stateFigureRow{Source: string(src), From: lt.From, To: lt.To, Of: len(lt.Brief.ByState)}
+		row := stateFigureRow{Source: string(src), From: lt.From, To: lt.To, Of: len(lt.Brief.ByState), Unpublished: lt.Brief.Unpublished}
 		for _, f := range lt.Brief.ByState {
 			if f.Code == fmt.Sprintf("%02d", st.Code) {
 				row.Fig = f

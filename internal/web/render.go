@@ -121,8 +121,14 @@ var funcs = template.FuncMap{
 		}
 		return *p
 	},
-	"lower":    strings.ToLower,
-	"label":    func(l locale.Lang, s string) string { return sesnsp.Label(string(l), s) },
+	"lower":   strings.ToLower,
+	"label":   func(l locale.Lang, s string) string { return sesnsp.Label(string(l), s) },
+	"covered": periodCovered,
+	"highest": func(l locale.Lang, sb *brief.SourceBrief) string { return sb.HighestText(string(l)) },
+	"prevwhy": func(l locale.Lang, sb *brief.SourceBrief) string { return sb.PreviousWhy(string(l)) },
+	"prevlabel": func(l locale.Lang, b *brief.Brief, sb *brief.SourceBrief) string {
+		return b.PreviousLabel(string(l), sb)
+	},
 	"pct100":   func(x float64) float64 { return x * 100 },
 	"list":     func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
 	"round":    func(x float64) int64 { return int64(math.Round(x)) },
@@ -138,6 +144,21 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+}
+
+// periodCovered names the period from…to and, when some of its months
+// are not published, which are: "abril 2025 – marzo 2026 (enero–marzo 2026:
+// 3 de 12 meses publicados)". Every figure summed over a period is labelled
+// with it, so that a total over three months never passes for a year's.
+func periodCovered(l locale.Lang, from, to string, unpublished []string) string {
+	p := monthName(l, from)
+	if from != to {
+		p += " – " + monthName(l, to)
+	}
+	if c := brief.Coverage(string(l), from, to, unpublished); c != "" {
+		p += " (" + c + ")"
+	}
+	return p
 }
 
 func monthName(l locale.Lang, s string) string {
