@@ -121,12 +121,12 @@ type SourceBrief struct {
 	HighestNone string `json:"highest_none,omitempty"`
 	// PreviousUnpublished lists the months a year earlier that are not
 	// published, when they keep the year-on-year comparison from being made.
-	PreviousUnpublished []string `json:"previous_unpublished_months,omitempty"`
-	YearTotals        []YearTotal   `json:"year_totals,omitempty"`
-	BySex             []Breakdown   `json:"by_sex,omitempty"`
-	ByAge             []Breakdown   `json:"by_age,omitempty"`
-	BySubtipo         []Breakdown   `json:"by_subtipo,omitempty"`
-	Revisions         []Revision    `json:"revisions"`
+	PreviousUnpublished []string    `json:"previous_unpublished_months,omitempty"`
+	YearTotals          []YearTotal `json:"year_totals,omitempty"`
+	BySex               []Breakdown `json:"by_sex,omitempty"`
+	ByAge               []Breakdown `json:"by_age,omitempty"`
+	BySubtipo           []Breakdown `json:"by_subtipo,omitempty"`
+	Revisions           []Revision  `json:"revisions"`
 }
 
 // MonthValue is one month's national count.

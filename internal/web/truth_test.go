@@ -278,4 +278,3 @@ func months(from, to string) []string {
 	}
 	return out
 }
-
