@@ -1,6 +1,9 @@
 package sesnsp
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // labelsEN are the English names of the SESNSP catalog values that Vigía
 // prints as data labels (sex, age group, subtipo), keyed by Key.
@@ -28,14 +31,26 @@ func Label(lang, s string) string {
 	if lang != "en" {
 		return s
 	}
-	if en, ok := labelsEN[Key(strings.Join(strings.Fields(s), " "))]; ok {
+	k := Key(strings.Join(strings.Fields(s), " "))
+	if en, ok := labelsEN[k]; ok {
 		return en
+	}
+	// The RNID's age groups ("13 a 17 años", "60 años y más").
+	for _, r := range ageRules {
+		if r.re.MatchString(k) {
+			return r.re.ReplaceAllString(k, r.en)
+		}
 	}
 	return s
 }
 
-// LabelKnown reports whether Label has an English name for s.
-func LabelKnown(s string) bool {
-	_, ok := labelsEN[Key(strings.Join(strings.Fields(s), " "))]
-	return ok
+var ageRules = []struct {
+	re *regexp.Regexp
+	en string
+}{
+	{regexp.MustCompile(`^(\d+) a (\d+) anos$`), "${1}–${2} years"},
+	{regexp.MustCompile(`^(\d+) anos y mas$`), "${1} years and over"},
+	{regexp.MustCompile(`^(\d+) y mas anos$`), "${1} years and over"},
+	{regexp.MustCompile(`^menos de (\d+) anos$`), "under ${1} years"},
+	{regexp.MustCompile(`^menores de (\d+) anos$`), "under ${1} years"},
 }
