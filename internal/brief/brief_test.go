@@ -276,8 +276,8 @@ func TestHighestSinceNamesUnpublishedYear(t *testing.T) {
 				t.Errorf("previous %v, unpublished %v; want none and 2025-01…03", val(c.PreviousYearTotal), c.PreviousUnpublished)
 			}
 			for lang, want := range map[string][]string{
-				"es": {"Mayor que 2024 (mismos meses); 2025 no publicado", "sin comparación; enero–marzo 2025 no publicados"},
-				"en": {"Higher than 2024 (same months); 2025 not published", "no comparison; January–March 2025 not published"},
+				"es": {"Mayor que 2024 (mismos meses); 2025 no publicado", "Mismo periodo un año antes: sin comparación; enero–marzo 2025 no publicados"},
+				"en": {"Higher than 2024 (same months); 2025 not published", "Same period a year earlier: no comparison; January–March 2025 not published"},
 			} {
 				var buf strings.Builder
 				b.Write(&buf, brief.Text, lang)

@@ -189,7 +189,7 @@ func (r *renderer) source(sb *SourceBrief) {
 		}
 		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.b.PreviousLabel(r.lang, sb), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
 	} else if len(sb.PreviousUnpublished) > 0 {
-		r.item("%s (%s): %s; %s", r.t["prev"], r.period(r.b.Period.PreviousFrom, r.b.Period.PreviousTo), r.t["nocmp"], sb.PreviousWhy(r.lang))
+		r.item("%s: %s; %s", r.t["prev"], r.t["nocmp"], sb.PreviousWhy(r.lang))
 	}
 	var ms []string
 	for _, m := range sb.Monthly {
