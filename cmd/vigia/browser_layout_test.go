@@ -98,6 +98,7 @@ func TestBrowserLayout(t *testing.T) {
 		{"state-mex", "/estados/mx-mex"},
 		{"analysis", "/analisis"},
 		{"analysis-jun22", "/analisis?from=2022-01&to=2022-06&states=02,08,19&vintage=jun22"},
+		{"analysis-partial", "/analisis?from=2025-04&to=2026-03"},
 		{"analysis-error", "/analisis?from=2022-13&to=2022-06"},
 		{"data", "/datos"},
 		{"method", "/metodologia"},

@@ -357,6 +357,8 @@ func (sb *SourceBrief) HighestText(lang string) string {
 		return fmt.Sprintf("%s %s%s; %s", t["higher"], yearList(sb.HigherThan, t["and"]), basis, gaps)
 	case sb.HighestNone == "unpublished-months":
 		return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], t["hasUnpub"])
+	case sb.HighestNone == "several-years":
+		return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], t["severalYears"])
 	}
 	return ""
 }
