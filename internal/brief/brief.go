@@ -108,11 +108,25 @@ type SourceBrief struct {
 	HighestSince      *int          `json:"highest_since"`
 	HighestBasis      string        `json:"highest_since_basis,omitempty"` // "year" or "same-months"
 	Record            bool          `json:"record"`                        // no earlier year as high
-	YearTotals        []YearTotal   `json:"year_totals,omitempty"`
-	BySex             []Breakdown   `json:"by_sex,omitempty"`
-	ByAge             []Breakdown   `json:"by_age,omitempty"`
-	BySubtipo         []Breakdown   `json:"by_subtipo,omitempty"`
-	Revisions         []Revision    `json:"revisions"`
+	// When a year between the period and the last one as high (or, with no
+	// year as high, since 2015) is not published, "the most since" cannot
+	// be said: HighestSince and Record stay unset, HigherThan lists the
+	// published years the period exceeds and HighestUnpublished the years
+	// that cannot be compared ("higher than 2024; 2025 not published").
+	HigherThan         []int `json:"higher_than,omitempty"`
+	HighestUnpublished []int `json:"highest_unpublished_years,omitempty"`
+	// HighestNone says why no "the most since" comparison is made:
+	// "unpublished-months" (the period has months not published) or
+	// "several-years" (the period spans more than one calendar year).
+	HighestNone string `json:"highest_none,omitempty"`
+	// PreviousUnpublished lists the months a year earlier that are not
+	// published, when they keep the year-on-year comparison from being made.
+	PreviousUnpublished []string    `json:"previous_unpublished_months,omitempty"`
+	YearTotals          []YearTotal `json:"year_totals,omitempty"`
+	BySex               []Breakdown `json:"by_sex,omitempty"`
+	ByAge               []Breakdown `json:"by_age,omitempty"`
+	BySubtipo           []Breakdown `json:"by_subtipo,omitempty"`
+	Revisions           []Revision  `json:"revisions"`
 }
 
 // MonthValue is one month's national count.
@@ -351,7 +365,8 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	for _, m := range pub {
 		if _, ok := res.ByMonth[m-12]; !ok {
 			prevOK = false
-			break
+			sb.PreviousUnpublished = append(sb.PreviousUnpublished, (m - 12).String())
+			continue
 		}
 		prev += national[m-12]
 	}
@@ -503,11 +518,19 @@ func project(res store.Result, national map[sesnsp.YM]int64, to sesnsp.YM) *Proj
 // highest finds "the most since": for a period inside one calendar year, the
 // latest earlier year whose same months add up to at least as much.
 func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p Params) {
-	if p.From.Year() != p.To.Year() || sb.Total == nil || len(sb.Unpublished) > 0 {
+	switch {
+	case sb.Total == nil:
+		return
+	case p.From.Year() != p.To.Year():
+		sb.HighestNone = "several-years"
+		return
+	case len(sb.Unpublished) > 0:
+		sb.HighestNone = "unpublished-months"
 		return
 	}
 	y := p.From.Year()
 	totals := map[int]int64{y: *sb.Total}
+	var missing []int
 	for yy := 2015; yy < y; yy++ {
 		var t int64
 		ok := true
@@ -522,6 +545,8 @@ func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p 
 		if ok {
 			totals[yy] = t
 			sb.YearTotals = append(sb.YearTotals, YearTotal{yy, t})
+		} else {
+			missing = append(missing, yy)
 		}
 	}
 	sb.YearTotals = append(sb.YearTotals, YearTotal{y, *sb.Total})
@@ -529,7 +554,30 @@ func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p 
 	if p.From.Month() == 1 && p.To.Month() == 12 {
 		sb.HighestBasis = "year"
 	}
-	if since, ok := stats.HighestSince(y, totals); ok {
+	since, ok := stats.HighestSince(y, totals)
+	first := 2015 // the first year the claim covers
+	if ok {
+		first = since + 1
+	}
+	// A year not published inside the span the claim covers could have
+	// been higher: name it instead of skipping it.
+	var gaps []int
+	for _, yy := range missing {
+		if yy >= first {
+			gaps = append(gaps, yy)
+		}
+	}
+	if len(gaps) > 0 {
+		sb.HighestUnpublished = gaps
+		sb.HigherThan = []int{}
+		for yy := first; yy < y; yy++ {
+			if _, pub := totals[yy]; pub {
+				sb.HigherThan = append(sb.HigherThan, yy)
+			}
+		}
+		return
+	}
+	if ok {
 		sb.HighestSince = &since
 	} else if len(totals) > 1 {
 		sb.Record = true

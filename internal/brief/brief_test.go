@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -252,4 +254,54 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// January–March 2026 of the carpetas: no bundled release holds 2025, so the
+// brief must not say "the most since 2023" (2025 could be higher); it says
+// what it can see and names the year it cannot, and the missing comparison
+// with a year earlier says why.
+func TestHighestSinceNamesUnpublishedYear(t *testing.T) {
+	for _, be := range storetest.Backends(t) {
+		t.Run(be.Name, func(t *testing.T) {
+			st := seededStore(t, be)
+			b := build(t, st, ym(2026, 1), ym(2026, 3), "", "trata")
+			c := b.Carpetas
+			if c.HighestSince != nil || c.Record {
+				t.Errorf("highest since %v, record %v; want neither (2025 not published)", val64(c.HighestSince), c.Record)
+			}
+			if fmt.Sprint(c.HigherThan) != "[2024]" || fmt.Sprint(c.HighestUnpublished) != "[2025]" {
+				t.Errorf("higher than %v, unpublished %v; want [2024] [2025]", c.HigherThan, c.HighestUnpublished)
+			}
+			if c.PreviousYearTotal != nil || len(c.PreviousUnpublished) != 3 {
+				t.Errorf("previous %v, unpublished %v; want none and 2025-01…03", val(c.PreviousYearTotal), c.PreviousUnpublished)
+			}
+			for lang, want := range map[string][]string{
+				"es": {"Mayor que 2024 (mismos meses); 2025 no publicado", "Mismo periodo un año antes: sin comparación; enero–marzo 2025 no publicados"},
+				"en": {"Higher than 2024 (same months); 2025 not published", "Same period a year earlier: no comparison; January–March 2025 not published"},
+			} {
+				var buf strings.Builder
+				b.Write(&buf, brief.Text, lang)
+				for _, w := range want {
+					if !strings.Contains(buf.String(), w) {
+						t.Errorf("%s brief lacks %q:\n%s", lang, w, buf.String())
+					}
+				}
+				if strings.Contains(buf.String(), "2023") && strings.Contains(buf.String(), "desde 2023") {
+					t.Errorf("%s brief still says since 2023", lang)
+				}
+			}
+			// A year with every earlier year published keeps "the most since".
+			y22 := build(t, st, ym(2022, 1), ym(2022, 6), "", "trata").Victimas
+			if y22.HighestSince == nil || len(y22.HighestUnpublished) != 0 {
+				t.Errorf("H1 2022 victims: since %v, unpublished %v", val64(y22.HighestSince), y22.HighestUnpublished)
+			}
+		})
+	}
+}
+
+func val64(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -32,7 +32,10 @@ var words = map[string]map[string]string{
 		"revisions": "Revisiones", "unavailable": "Sin datos", "unpublished": "Meses aún no publicados",
 		"sameMonths": "mismos meses", "source": "Fuente: SESNSP (incidencia delictiva del fuero común); población: CONAPO 2023.",
 		"projlabel": "proyección, no dato oficial", "break": "El periodo cruza el cambio de metodología de 2026 (RNID): las cifras no son del todo comparables.",
-		"rank": "lugar",
+		"rank":    "lugar",
+		"covered": "Meses con datos", "nocmp": "sin comparación", "notpub1": "no publicado", "notpubN": "no publicados",
+		"higher": "Mayor que", "and": "y", "hasUnpub": "el periodo tiene meses sin publicar", "severalYears": "el periodo abarca más de un año calendario",
+		"of": "de", "monthsPub": "meses publicados", "nonePub": "ningún mes publicado",
 	},
 	"en": {
 		"carpetas": "Investigations (carpetas de investigación)", "victimas": "Victims",
@@ -45,7 +48,10 @@ var words = map[string]map[string]string{
 		"revisions": "Revisions", "unavailable": "No data", "unpublished": "Months not yet published",
 		"sameMonths": "same months", "source": "Source: SESNSP (fuero común crime incidence); population: CONAPO 2023.",
 		"projlabel": "projection, not official data", "break": "The period crosses the 2026 change of methodology (RNID): figures are not fully comparable.",
-		"rank": "rank",
+		"rank":    "rank",
+		"covered": "Months with data", "nocmp": "no comparison", "notpub1": "not published", "notpubN": "not published",
+		"higher": "Higher than", "and": "and", "hasUnpub": "the period has months not published", "severalYears": "the period spans more than one calendar year",
+		"of": "of", "monthsPub": "months published", "nonePub": "no month published",
 	},
 }
 
@@ -173,6 +179,7 @@ func (r *renderer) source(sb *SourceBrief) {
 	r.heading(2, fmt.Sprintf("%s (%s)", r.t[sb.Source], r.vintages(sb)))
 	r.item("%s: %s (%s %s–%s)", r.t["total"], Int(*sb.Total), r.t["ci"], Dec(sb.TotalCI[0], 1), Dec(sb.TotalCI[1], 1))
 	if len(sb.Unpublished) > 0 {
+		r.item("%s: %s", r.t["covered"], Coverage(r.lang, r.b.Period.From, r.b.Period.To, sb.Unpublished))
 		r.item("%s: %s", r.t["unpublished"], strings.Join(sb.Unpublished, ", "))
 	}
 	if sb.PreviousYearTotal != nil {
@@ -180,7 +187,9 @@ func (r *renderer) source(sb *SourceBrief) {
 		if sb.ChangePct != nil {
 			pct = Signed(*sb.ChangePct, 1) + " %"
 		}
-		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.period(r.b.Period.PreviousFrom, r.b.Period.PreviousTo), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
+		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.b.PreviousLabel(r.lang, sb), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
+	} else if len(sb.PreviousUnpublished) > 0 {
+		r.item("%s: %s; %s", r.t["prev"], r.t["nocmp"], sb.PreviousWhy(r.lang))
 	}
 	var ms []string
 	for _, m := range sb.Monthly {
@@ -219,14 +228,8 @@ func (r *renderer) source(sb *SourceBrief) {
 		}
 		r.item("%s (%s): %s, %s %s", r.t["group"], strings.Join(names, ", "), Int(g.Total), share, r.t["ofnational"])
 	}
-	if sb.HighestSince != nil {
-		basis := ""
-		if sb.HighestBasis == "same-months" {
-			basis = " (" + r.t["sameMonths"] + ")"
-		}
-		r.item("%s %d%s", r.t["since"], *sb.HighestSince, basis)
-	} else if sb.Record {
-		r.item("%s", r.t["record"])
+	if h := sb.HighestText(r.lang); h != "" {
+		r.item("%s", h)
 	}
 	var top []string
 	for i, s := range sb.ByState {
@@ -251,7 +254,7 @@ func (r *renderer) source(sb *SourceBrief) {
 		}
 		var xs []string
 		for _, x := range part.b {
-			xs = append(xs, fmt.Sprintf("%s %s", x.Key, Int(x.Count)))
+			xs = append(xs, fmt.Sprintf("%s %s", sesnsp.Label(r.lang, x.Key), Int(x.Count)))
 		}
 		r.item("%s: %s", r.t[part.key], strings.Join(xs, "; "))
 	}
@@ -321,4 +324,174 @@ func Signed(x float64, d int) string {
 		return "+" + Dec(x, d)
 	}
 	return Dec(x, d)
+}
+
+// HighestText is the "the most since" sentence of a source in lang ("es"
+// or "en"), "" when there is none to say. When a year that could have been
+// higher is not published it names the year instead of skipping it ("Mayor
+// que 2024 (mismos meses); 2025 no publicado"), and when no comparison is
+// made it says why.
+func (sb *SourceBrief) HighestText(lang string) string {
+	t := words["es"]
+	if lang == "en" {
+		t = words["en"]
+	}
+	basis := ""
+	if sb.HighestBasis == "same-months" {
+		basis = " (" + t["sameMonths"] + ")"
+	}
+	switch {
+	case sb.HighestSince != nil:
+		return fmt.Sprintf("%s %d%s", t["since"], *sb.HighestSince, basis)
+	case sb.Record:
+		return t["record"]
+	case len(sb.HighestUnpublished) > 0:
+		np := t["notpub1"]
+		if len(sb.HighestUnpublished) > 1 {
+			np = t["notpubN"]
+		}
+		gaps := yearList(sb.HighestUnpublished, t["and"]) + " " + np
+		if len(sb.HigherThan) == 0 {
+			return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], gaps)
+		}
+		return fmt.Sprintf("%s %s%s; %s", t["higher"], yearList(sb.HigherThan, t["and"]), basis, gaps)
+	case sb.HighestNone == "unpublished-months":
+		return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], t["hasUnpub"])
+	case sb.HighestNone == "several-years":
+		return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], t["severalYears"])
+	}
+	return ""
+}
+
+// PreviousWhy says why the year-on-year comparison is missing: which
+// months a year earlier are not published.
+func (sb *SourceBrief) PreviousWhy(lang string) string {
+	if len(sb.PreviousUnpublished) == 0 {
+		return ""
+	}
+	t := words["es"]
+	if lang == "en" {
+		t = words["en"]
+	}
+	var ms []sesnsp.YM
+	for _, m := range sb.PreviousUnpublished {
+		ms = append(ms, parseYM(m))
+	}
+	np := t["notpub1"]
+	if len(ms) > 1 {
+		np = t["notpubN"]
+	}
+	return MonthRanges(lang, ms) + " " + np
+}
+
+// yearList writes years as ranges: 2019–2022, 2024 y 2025.
+func yearList(ys []int, and string) string {
+	var parts []string
+	for i := 0; i < len(ys); {
+		j := i
+		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
+			j++
+		}
+		switch {
+		case j == i:
+			parts = append(parts, strconv.Itoa(ys[i]))
+		default:
+			parts = append(parts, fmt.Sprintf("%d–%d", ys[i], ys[j]))
+		}
+		i = j + 1
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " " + and + " " + parts[len(parts)-1]
+}
+
+func parseYM(s string) sesnsp.YM {
+	var y, m int
+	fmt.Sscanf(s, "%d-%d", &y, &m)
+	return sesnsp.MakeYM(y, m)
+}
+
+func monthOf(lang string, m sesnsp.YM) string {
+	if lang == "en" {
+		return monthsEN[m.Month()-1]
+	}
+	return monthsES[m.Month()-1]
+}
+
+// MonthRanges names months (sorted, ascending) as runs of consecutive
+// months: "enero–marzo 2026", "noviembre 2025 – febrero 2026", "mayo 2024,
+// julio 2024" ("January–March 2026" in English).
+func MonthRanges(lang string, ms []sesnsp.YM) string {
+	var parts []string
+	for i := 0; i < len(ms); {
+		j := i
+		for j+1 < len(ms) && ms[j+1] == ms[j]+1 {
+			j++
+		}
+		a, b := ms[i], ms[j]
+		switch {
+		case a == b:
+			parts = append(parts, fmt.Sprintf("%s %d", monthOf(lang, a), a.Year()))
+		case a.Year() == b.Year():
+			parts = append(parts, fmt.Sprintf("%s–%s %d", monthOf(lang, a), monthOf(lang, b), b.Year()))
+		default:
+			parts = append(parts, fmt.Sprintf("%s %d – %s %d", monthOf(lang, a), a.Year(), monthOf(lang, b), b.Year()))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Coverage says which months of from…to ("YYYY-MM") are published, given
+// the unpublished ones: "" when every month is; otherwise, e.g., "enero–marzo
+// 2026: 3 de 12 meses publicados" ("January–March 2026: 3 of 12 months
+// published"). Every label of a figure summed over a period with months
+// not published carries it.
+func Coverage(lang, from, to string, unpublished []string) string {
+	if len(unpublished) == 0 {
+		return ""
+	}
+	t := words["es"]
+	if lang == "en" {
+		t = words["en"]
+	}
+	f, l := parseYM(from), parseYM(to)
+	missing := map[sesnsp.YM]bool{}
+	for _, m := range unpublished {
+		missing[parseYM(m)] = true
+	}
+	var pub []sesnsp.YM
+	for m := f; m <= l; m++ {
+		if !missing[m] {
+			pub = append(pub, m)
+		}
+	}
+	n := int(l-f) + 1
+	if len(pub) == 0 {
+		return fmt.Sprintf("%s (0 %s %d)", t["nonePub"], t["of"], n)
+	}
+	return fmt.Sprintf("%s: %d %s %d %s", MonthRanges(lang, pub), len(pub), t["of"], n, t["monthsPub"])
+}
+
+// PreviousLabel names the months a source's year-on-year comparison adds
+// up: the period a year earlier when every month of the period is
+// published, otherwise only the months a year before the published ones
+// ("abril–junio 2024: los 3 meses publicados del periodo, un año antes").
+func (b *Brief) PreviousLabel(lang string, sb *SourceBrief) string {
+	r := renderer{lang: lang}
+	if r.lang != "en" {
+		r.lang = "es"
+	}
+	if len(sb.Unpublished) == 0 {
+		return r.period(b.Period.PreviousFrom, b.Period.PreviousTo)
+	}
+	var ms []sesnsp.YM
+	for _, m := range sb.Monthly {
+		ms = append(ms, parseYM(m.Month)-12)
+	}
+	if r.lang == "en" {
+		return fmt.Sprintf("%s: the %d published months of the period, a year earlier", MonthRanges(r.lang, ms), len(ms))
+	}
+	return fmt.Sprintf("%s: los %d meses publicados del periodo, un año antes", MonthRanges(r.lang, ms), len(ms))
 }

@@ -718,3 +718,52 @@ func BenchmarkChoroplethSVG(b *testing.B) {
 		_ = c.SVG()
 	}
 }
+
+// A chart drawn narrow for a phone wraps its legend instead of running it
+// off the right edge.
+func TestLegendWrapsOnNarrowChart(t *testing.T) {
+	pts := func() []Point {
+		var ps []Point
+		for _, l := range months(2015, 1, 24) {
+			ps = append(ps, Point{Label: l, Y: 3})
+		}
+		return ps
+	}
+	c := LineChart{Title: "t", Width: 360, Height: 280, TickEvery: 36,
+		Series: []Series{{Name: "Investigations (carpetas de investigación)", Points: pts()}, {Name: "Victims", Points: pts()}}}
+	svg := string(c.SVG())
+	xml1 := `<text x="28" y="12" dy="0.32em">Investigations`
+	xml2 := `<text x="28" y="30" dy="0.32em">Victims`
+	if !strings.Contains(svg, xml1) || !strings.Contains(svg, xml2) {
+		t.Errorf("legend not wrapped onto two rows:\n%s", svg[:min(len(svg), 1200)])
+	}
+	if err := xml.Unmarshal([]byte(svg), new(any)); err != nil {
+		t.Errorf("not well-formed: %v", err)
+	}
+}
+
+// The map's legend as HTML has the same classes as the one in SVG, and the
+// inset's title is the one asked for.
+func TestChoroplethLegendHTMLAndInsetTitle(t *testing.T) {
+	var vals []MapValue
+	for i, s := range states {
+		vals = append(vals, MapValue{ISO: s.ISO, Value: float64(i)})
+	}
+	vals[3].Missing = true
+	c := Choropleth{Title: "m", Values: vals, LegendTitle: "per 100,000", NoDataText: "No data", InsetTitle: "Small states"}
+	svg, legend := string(c.SVG()), string(c.LegendHTML())
+	if !strings.Contains(svg, ">Small states</text>") || strings.Contains(svg, "Entidades pequeñas") {
+		t.Error("inset title not used")
+	}
+	if n := strings.Count(legend, `<li class="legend-class q`); n != len(c.Breaks())-1 {
+		t.Errorf("HTML legend has %d classes, want %d", n, len(c.Breaks())-1)
+	}
+	for _, w := range []string{"per 100,000", "No data", `<ul class="map-legend">`} {
+		if !strings.Contains(legend, w) {
+			t.Errorf("HTML legend lacks %q", w)
+		}
+	}
+	if !strings.Contains(string(Choropleth{Values: vals}.SVG()), "Entidades pequeñas") {
+		t.Error("default inset title changed")
+	}
+}

@@ -66,6 +66,7 @@ type Choropleth struct {
 	// es-MX numbers with 0 decimals for integers, else 2 below 10, 1 below 100.
 	ValueFormat func(float64) string
 	NoDataText  string // legend text for missing states, default "Sin datos"
+	InsetTitle  string // title of the small-states inset, default "Entidades pequeñas"
 }
 
 func (c Choropleth) classes() int {
@@ -336,7 +337,11 @@ func (c Choropleth) SVG() template.HTML {
 
 	// Inset of the small states, upper right (Gulf of Mexico).
 	ix, iy := 600.0, 40.0
-	fmt.Fprintf(&b, `<g class="inset"><text class="inset-title" x="%s" y="%s" font-weight="bold">Entidades pequeñas</text>`, num(ix), num(iy))
+	inset := c.InsetTitle
+	if inset == "" {
+		inset = "Entidades pequeñas"
+	}
+	fmt.Fprintf(&b, `<g class="inset"><text class="inset-title" x="%s" y="%s" font-weight="bold">%s</text>`, num(ix), num(iy), esc(inset))
 	iy += 10
 	for _, iso := range smallStates {
 		s := style(iso)
@@ -351,5 +356,48 @@ func (c Choropleth) SVG() template.HTML {
 		iy += 28
 	}
 	b.WriteString(`</g></svg>`)
+	return template.HTML(b.String())
+}
+
+// LegendHTML renders the legend as an HTML list (<ul class="map-legend">),
+// each class with a small colour swatch: for a page to show below the map
+// where the map is drawn too small for the legend inside it to be read (a
+// phone). It holds the same classes, bounds and "no data" entry as the
+// legend in SVG.
+func (c Choropleth) LegendHTML() template.HTML {
+	breaks := c.Breaks()
+	k := len(breaks) - 1
+	vf := c.ValueFormat
+	if vf == nil {
+		var present []float64
+		for _, v := range c.values() {
+			if !v.Missing {
+				present = append(present, v.Value)
+			}
+		}
+		vf = autoFormat(append(present, breaks...))
+	}
+	noData := c.NoDataText
+	if noData == "" {
+		noData = "Sin datos"
+	}
+	id := chartID(c.ID, "map", c.Title, c.Desc) + "-legend"
+	var b strings.Builder
+	b.WriteString(`<ul class="map-legend">`)
+	if c.LegendTitle != "" {
+		fmt.Fprintf(&b, `<li class="legend-head">%s</li>`, esc(c.LegendTitle))
+	}
+	swatch := `<svg viewBox="0 0 22 16" aria-hidden="true" focusable="false">%s<rect width="22" height="16" fill="%s" stroke="%s" stroke-width="1"/></svg>`
+	for i := 0; i < k; i++ {
+		lo, hi := breaks[i], breaks[i+1]
+		text := vf(lo) + " – " + vf(hi)
+		if lo == hi {
+			text = vf(lo)
+		}
+		fmt.Fprintf(&b, `<li class="legend-class q%d-%d">`+swatch+`%s</li>`, i, k, "", ClassColor(i, k), stateStroke, esc(text))
+	}
+	pattern := fmt.Sprintf(`<defs><pattern id="%s-nodata" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="%s"/><line x1="0" y1="0" x2="0" y2="6" stroke="%s" stroke-width="1.5"/></pattern></defs>`, id, NoDataColor, noDataLine)
+	fmt.Fprintf(&b, `<li class="legend-class nodata">`+swatch+`%s</li>`, pattern, "url(#"+id+"-nodata)", stateStroke, esc(noData))
+	b.WriteString(`</ul>`)
 	return template.HTML(b.String())
 }

@@ -132,8 +132,21 @@ func (c LineChart) SVG() template.HTML {
 	if c.YLabel != "" && !c.Compact {
 		top = 34
 	}
+	// Legend items flow into rows as wide as the chart: a narrow chart
+	// (drawn for a phone) gets its legend on two lines, not cut off.
+	type legendItem struct{ x, y float64 }
+	var items []legendItem
 	if legend {
-		top += 20
+		lx, ly := 4.0, 12.0
+		for _, s := range c.Series {
+			iw := 24 + textWidth(s.Name, 12)
+			if lx > 4 && lx+iw > w {
+				lx, ly = 4, ly+18
+			}
+			items = append(items, legendItem{lx, ly})
+			lx += iw + 20
+		}
+		top += ly + 8
 	}
 	if c.Compact {
 		top, right, bottom = 8, 6, 16
@@ -154,13 +167,12 @@ func (c LineChart) SVG() template.HTML {
 
 	// Legend and y label.
 	if legend {
-		lx := 4.0
 		b.WriteString(`<g class="legend">`)
 		for i, s := range c.Series {
 			col := SeriesColors[i%len(SeriesColors)]
-			fmt.Fprintf(&b, `<g class="legend-item series-%s"><line x1="%s" y1="12" x2="%s" y2="12" stroke="%s" stroke-width="3"/><text x="%s" y="12" dy="0.32em">%s</text></g>`,
-				cssIdent(s.Class), num(lx), num(lx+18), col, num(lx+24), esc(s.Name))
-			lx += 24 + textWidth(s.Name, 12) + 20
+			lx, ly := items[i].x, num(items[i].y)
+			fmt.Fprintf(&b, `<g class="legend-item series-%s"><line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="3"/><text x="%s" y="%s" dy="0.32em">%s</text></g>`,
+				cssIdent(s.Class), num(lx), ly, num(lx+18), ly, col, num(lx+24), ly, esc(s.Name))
 		}
 		b.WriteString(`</g>`)
 	}

@@ -99,6 +99,11 @@ func chartID(id, kind, title, desc string) string {
 	return fmt.Sprintf("vg-%s-%08x", kind, h.Sum32())
 }
 
+// ID returns the id a chart of this kind ("line", "bar", "map"), title and
+// description gets when its ID is not set, so that a page drawing the same
+// chart twice can give the second a distinct one.
+func ID(kind, title, desc string) string { return chartID("", kind, title, desc) }
+
 // openSVG writes the <svg> start tag with <title> and <desc>.
 func openSVG(b *strings.Builder, id, class string, w, h float64, title, desc string, interactive bool) {
 	role := "img"

@@ -112,7 +112,7 @@ func seriesQuery(r *http.Request) (src sesnsp.Source, m sesnsp.Measure, state in
 		src = sesnsp.Carpetas
 	}
 	if src != sesnsp.Carpetas && src != sesnsp.Victimas {
-		return src, m, 0, 0, 0, "", badRequest{"source: carpetas or victimas"}
+		return src, m, 0, 0, 0, "", badRequest{msg: "source: carpetas or victimas"}
 	}
 	id := q.Get("measure")
 	if id == "" {
@@ -120,33 +120,33 @@ func seriesQuery(r *http.Request) (src sesnsp.Source, m sesnsp.Measure, state in
 	}
 	var ok bool
 	if m, ok = sesnsp.MeasureByID(id); !ok {
-		return src, m, 0, 0, 0, "", badRequest{"measure: trata, comparable or trafico-menores"}
+		return src, m, 0, 0, 0, "", badRequest{msg: "measure: trata, comparable or trafico-menores"}
 	}
 	if v := q.Get("state"); v != "" {
 		st, err := sesnsp.LookupState(v)
 		if err != nil {
-			return src, m, 0, 0, 0, "", badRequest{err.Error()}
+			return src, m, 0, 0, 0, "", badRequest{msg: err.Error()}
 		}
 		state = st.Code
 	}
 	from, to = seriesStart, sesnsp.MakeYM(time.Now().Year(), 12)
 	if v := q.Get("from"); v != "" {
 		if from, ok = parseMonth(v); !ok {
-			return src, m, 0, 0, 0, "", badRequest{"from: YYYY-MM"}
+			return src, m, 0, 0, 0, "", badRequest{msg: "from: YYYY-MM"}
 		}
 	}
 	if v := q.Get("to"); v != "" {
 		if to, ok = parseMonth(v); !ok {
-			return src, m, 0, 0, 0, "", badRequest{"to: YYYY-MM"}
+			return src, m, 0, 0, 0, "", badRequest{msg: "to: YYYY-MM"}
 		}
 	}
 	if from > to {
-		return src, m, 0, 0, 0, "", badRequest{"from must not be after to"}
+		return src, m, 0, 0, 0, "", badRequest{msg: "from must not be after to"}
 	}
 	vintage = q.Get("vintage")
 	if vintage != "" {
 		if _, err := sesnsp.ParseVintage(vintage); err != nil {
-			return src, m, 0, 0, 0, "", badRequest{err.Error()}
+			return src, m, 0, 0, 0, "", badRequest{msg: err.Error()}
 		}
 	}
 	return src, m, state, from, to, vintage, nil
@@ -164,7 +164,7 @@ func (s *Server) apiBrief(r *http.Request) (any, error) {
 	}
 	b, err := s.summaryBrief(r.Context(), p)
 	if err != nil {
-		return nil, badRequest{err.Error()}
+		return nil, badRequest{msg: err.Error()}
 	}
 	return b, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -62,7 +63,7 @@ func measureParam(r *http.Request) (sesnsp.Measure, error) {
 	}
 	m, ok := sesnsp.MeasureByID(id)
 	if !ok {
-		return m, badRequest{fmt.Sprintf("medida %q: use trata, comparable o trafico-menores", id)}
+		return m, badKey("err.measure", id)
 	}
 	return m, nil
 }
@@ -74,7 +75,7 @@ func sourceParam(r *http.Request, def sesnsp.Source) (sesnsp.Source, error) {
 	case "carpetas", "victimas":
 		return sesnsp.Source(v), nil
 	default:
-		return "", badRequest{fmt.Sprintf("fuente %q: use carpetas o victimas", v)}
+		return "", badKey("err.source", v)
 	}
 }
 
@@ -120,7 +121,24 @@ func trendChart(l locale.Lang, title string, sers []*brief.Series, state int, co
 		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID"}}
 	}
 	c.Desc = locale.T(l, "chart.desc.trend") + " " + strings.Join(desc, " ")
-	return c.SVG()
+	if compact {
+		return c.SVG()
+	}
+	return twoWidths(c)
+}
+
+// twoWidths draws a chart twice: as asked, for wide screens, and at 360
+// units wide for phones, where the wide drawing would be shrunk to half
+// its size and its text to 5 px. The phone's drawing keeps the same data
+// with a tick every three years and its legend wrapped; the stylesheet
+// shows one of the two.
+func twoWidths(c chart.LineChart) template.HTML {
+	wide := c.SVG()
+	n := c
+	n.ID = chart.ID("line", c.Title, c.Desc) + "-narrow"
+	n.Width, n.Height = 360, 280
+	n.TickEvery = 36
+	return template.HTML(`<div class="only-wide">`) + wide + template.HTML(`</div><div class="only-narrow">`) + n.SVG() + template.HTML(`</div>`)
 }
 
 type mapRow struct {
@@ -149,8 +167,8 @@ func rateMap(l locale.Lang, lt *latest, title string) (template.HTML, []float64,
 	}
 	slices.SortStableFunc(rows, func(a, b mapRow) int { return a.RankByRate - b.RankByRate })
 	c := chart.Choropleth{Title: title, Desc: locale.T(l, "map.desc"), Values: vals, Classes: 5, LegendTitle: locale.T(l, "per100k"),
-		ValueFormat: func(x float64) string { return brief.Dec(x, 2) }, NoDataText: locale.T(l, "nodata")}
-	return c.SVG(), c.Breaks(), rows
+		ValueFormat: func(x float64) string { return brief.Dec(x, 2) }, NoDataText: locale.T(l, "nodata"), InsetTitle: locale.T(l, "map.inset")}
+	return c.SVG() + c.LegendHTML(), c.Breaks(), rows
 }
 
 type homeData struct {
@@ -188,9 +206,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
 		if lt != nil {
 			d.Latest = append(d.Latest, lt)
 			if src == mapSrc {
-				title := locale.T(l, "map.title", locale.T(l, "source."+string(src)), monthName(l, lt.From)+" – "+monthName(l, lt.To))
+				period := periodCovered(l, lt.From, lt.To, lt.Brief.Unpublished)
+				title := locale.T(l, "map.title", locale.T(l, "source."+string(src)), period)
 				d.Map, d.MapBreaks, d.MapRows = rateMap(l, lt, title)
-				d.MapPeriod = lt.From + " … " + lt.To
+				d.MapPeriod = period
 			}
 		}
 	}
@@ -219,8 +238,11 @@ type stateFigureRow struct {
 	To     string
 	Fig    brief.StateFigure
 	Of     int
-	BySex  []brief.Breakdown
-	ByAge  []brief.Breakdown
+	// Unpublished are the months of From…To not published: the figures
+	// add up the others, and the period label says so.
+	Unpublished []string
+	BySex       []brief.Breakdown
+	ByAge       []brief.Breakdown
 }
 
 // revisionTable shows a state's yearly totals in every release that holds
@@ -258,7 +280,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 		if lt == nil {
 			continue
 		}
-		row := stateFigureRow{Source: string(src), From: lt.From, To: lt.To, Of: len(lt.Brief.ByState)}
+		row := stateFigureRow{Source: string(src), From: lt.From, To: lt.To, Of: len(lt.Brief.ByState), Unpublished: lt.Brief.Unpublished}
 		for _, f := range lt.Brief.ByState {
 			if f.Code == fmt.Sprintf("%02d", st.Code) {
 				row.Fig = f
@@ -472,11 +494,11 @@ func (s *Server) analysis(w http.ResponseWriter, r *http.Request) (*view, error)
 	}
 	p, err := briefParams(f.From, f.To, f.States, f.Vintage, f.Measure)
 	if err != nil {
-		return &view{Template: "analysis", Title: locale.T(l, "analysis.title"), Data: analysisData{Form: f, Measures: d.Measures, States: d.States, Vintages: d.Vintages, Presets: d.Presets, Text: err.Error()}, Status: http.StatusBadRequest}, nil
+		return &view{Template: "analysis", Title: locale.T(l, "analysis.title"), Data: analysisData{Form: f, Measures: d.Measures, States: d.States, Vintages: d.Vintages, Presets: d.Presets, Text: errText(l, err)}, Status: http.StatusBadRequest}, nil
 	}
 	b, err := s.summaryBrief(r.Context(), p)
 	if err != nil {
-		return nil, badRequest{err.Error()}
+		return nil, badRequest{msg: err.Error(), key: "err.brief"}
 	}
 	d.Brief = b
 	var text, md strings.Builder
@@ -492,21 +514,21 @@ func briefParams(from, to, states, vintage, measure string) (brief.Params, error
 	var p brief.Params
 	var ok bool
 	if p.From, ok = parseMonth(from); !ok {
-		return p, badRequest{fmt.Sprintf("from %q: YYYY-MM", from)}
+		return p, badKey("err.from", from)
 	}
 	if p.To, ok = parseMonth(to); !ok {
-		return p, badRequest{fmt.Sprintf("to %q: YYYY-MM", to)}
+		return p, badKey("err.to", to)
 	}
 	if p.From > p.To || p.To-p.From > 12*20 {
-		return p, badRequest{"from must not be after to"}
+		return p, badKey("err.order")
 	}
 	var err error
 	if p.States, err = sesnsp.ParseStates(states); err != nil {
-		return p, badRequest{err.Error()}
+		return p, badRequest{msg: err.Error(), key: "err.states", args: []any{states}}
 	}
 	if vintage != "" {
 		if _, err := sesnsp.ParseVintage(vintage); err != nil {
-			return p, badRequest{err.Error()}
+			return p, badRequest{msg: err.Error(), key: "err.vintage", args: []any{vintage}}
 		}
 	}
 	p.Vintage = vintage
@@ -514,7 +536,7 @@ func briefParams(from, to, states, vintage, measure string) (brief.Params, error
 		measure = "trata"
 	}
 	if p.Measure, ok = sesnsp.MeasureByID(measure); !ok {
-		return p, badRequest{fmt.Sprintf("measure %q: trata, comparable, trafico-menores", measure)}
+		return p, badKey("err.measure", measure)
 	}
 	return p, nil
 }
@@ -544,4 +566,13 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) (*view, error) {
 func (s *Server) method(w http.ResponseWriter, r *http.Request) (*view, error) {
 	l := locale.FromRequest(r)
 	return &view{Template: "method", Title: locale.T(l, "method.title"), Data: sesnsp.Measures}, nil
+}
+
+// errText is an error in the reader's language when it is a user's mistake.
+func errText(l locale.Lang, err error) string {
+	var bad badRequest
+	if errors.As(err, &bad) {
+		return bad.text(l)
+	}
+	return err.Error()
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/locale"
+	"github.com/vigia-mx/vigia/internal/sesnsp"
 )
 
 //go:embed templates/*.html
@@ -120,7 +121,14 @@ var funcs = template.FuncMap{
 		}
 		return *p
 	},
-	"lower":    strings.ToLower,
+	"lower":   strings.ToLower,
+	"label":   func(l locale.Lang, s string) string { return sesnsp.Label(string(l), s) },
+	"covered": periodCovered,
+	"highest": func(l locale.Lang, sb *brief.SourceBrief) string { return sb.HighestText(string(l)) },
+	"prevwhy": func(l locale.Lang, sb *brief.SourceBrief) string { return sb.PreviousWhy(string(l)) },
+	"prevlabel": func(l locale.Lang, b *brief.Brief, sb *brief.SourceBrief) string {
+		return b.PreviousLabel(string(l), sb)
+	},
 	"pct100":   func(x float64) float64 { return x * 100 },
 	"list":     func(xs ...*brief.SourceBrief) []*brief.SourceBrief { return xs },
 	"round":    func(x float64) int64 { return int64(math.Round(x)) },
@@ -136,6 +144,21 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+}
+
+// periodCovered names the period from…to and, when some of its months
+// are not published, which are: "abril 2025 – marzo 2026 (enero–marzo 2026:
+// 3 de 12 meses publicados)". Every figure summed over a period is labelled
+// with it, so that a total over three months never passes for a year's.
+func periodCovered(l locale.Lang, from, to string, unpublished []string) string {
+	p := monthName(l, from)
+	if from != to {
+		p += " – " + monthName(l, to)
+	}
+	if c := brief.Coverage(string(l), from, to, unpublished); c != "" {
+		p += " (" + c + ")"
+	}
+	return p
 }
 
 func monthName(l locale.Lang, s string) string {
@@ -182,7 +205,7 @@ func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, e
 		case errors.Is(err, errNotFound):
 			v = &view{Template: "error", Title: locale.T(lang, "notfound.title"), Data: locale.T(lang, "notfound.text"), Status: http.StatusNotFound}
 		case errors.As(err, &bad):
-			v = &view{Template: "error", Title: locale.T(lang, "bad.title"), Data: bad.msg, Status: http.StatusBadRequest}
+			v = &view{Template: "error", Title: locale.T(lang, "bad.title"), Data: bad.text(lang), Status: http.StatusBadRequest}
 		case err != nil:
 			s.serverError(w, r, err)
 			return

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/conapo"
+	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/screen"
 	"github.com/vigia-mx/vigia/internal/store"
 )
@@ -254,10 +255,30 @@ func (s *Server) generation(ctx context.Context) (string, error) {
 // errNotFound makes a page handler answer 404.
 var errNotFound = errors.New("not found")
 
-// badRequest is a user's mistake in a query, shown on the page.
-type badRequest struct{ msg string }
+// badRequest is a user's mistake in a query, shown on the page. msg is
+// the English text (the API answers with it); key, when set, is the
+// catalog entry (with args) a page shows in the reader's language.
+type badRequest struct {
+	msg  string
+	key  string
+	args []any
+}
 
 func (e badRequest) Error() string { return e.msg }
+
+// text is the message in l.
+func (e badRequest) text(l locale.Lang) string {
+	if e.key == "" {
+		return e.msg
+	}
+	return locale.T(l, e.key, e.args...)
+}
+
+// badKey is a badRequest with its message in both languages: the catalog
+// key's English text is the API's message.
+func badKey(key string, args ...any) badRequest {
+	return badRequest{msg: locale.T(locale.EN, key, args...), key: key, args: args}
+}
 
 func cacheKey(r *http.Request, lang string) string {
 	return lang + " " + r.URL.Path + "?" + r.URL.RawQuery
