@@ -89,18 +89,24 @@ func cmdKeysSplit(env *environment, args []string) error {
 }
 
 // splitShares cuts a text holding one or more shares at each line that
-// starts a share.
+// starts a share; comment lines go with the share that follows them.
 func splitShares(text string) []string {
 	var out []string
 	var cur strings.Builder
+	started := false // cur holds more than comments
 	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(line)), "VIGIA-SHARE-") && strings.TrimSpace(cur.String()) != "" {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(strings.ToUpper(t), "VIGIA-SHARE-") && started {
 			out = append(out, cur.String())
 			cur.Reset()
+			started = false
+		}
+		if t != "" && !strings.HasPrefix(t, "#") {
+			started = true
 		}
 		cur.WriteString(line + "\n")
 	}
-	if strings.TrimSpace(cur.String()) != "" {
+	if started {
 		out = append(out, cur.String())
 	}
 	return out
