@@ -71,7 +71,9 @@ func TestKeysCLI(t *testing.T) {
 			if r.err != nil {
 				t.Fatalf("split: %v\n%s", r.err, r.stderr)
 			}
-			share := func(i int) string { return filepath.Join(shareDir, "vigia-hotline-share-"+string(rune('0'+i))+"-of-5.txt") }
+			share := func(i int) string {
+				return filepath.Join(shareDir, "vigia-hotline-share-"+string(rune('0'+i))+"-of-5.txt")
+			}
 			for i := 1; i <= 5; i++ {
 				fi, err := os.Stat(share(i))
 				if err != nil {
