@@ -232,7 +232,7 @@ func TestSharesKeepRetiredKeys(t *testing.T) {
 	}
 }
 
-func FuzzParseShare(f *testing.F) {
+func FuzzShare(f *testing.F) {
 	keys, err := Generate()
 	if err != nil {
 		f.Fatal(err)
