@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
@@ -126,16 +127,35 @@ func Combine(shares []Share) ([]byte, error) {
 	if len(shares) < first.K {
 		return nil, fmt.Errorf("seal: combine: %d shares given, %d needed", len(shares), first.K)
 	}
-	return interpolate(shares[:first.K]), nil
+	// Shares beyond k must lie on the same polynomials: one that does not
+	// was altered (or belongs to another key split with the same id).
+	base := shares[:first.K]
+	for _, extra := range shares[first.K:] {
+		if !bytes.Equal(interpolateAt(base, byte(extra.Index)), extra.Data) {
+			return nil, fmt.Errorf("seal: combine: share %d does not agree with shares %v: one of them was altered", extra.Index, shareIndexes(base))
+		}
+	}
+	return interpolate(base), nil
+}
+
+func shareIndexes(ss []Share) []int {
+	var out []int
+	for _, s := range ss {
+		out = append(out, s.Index)
+	}
+	return out
 }
 
 // interpolate evaluates at x = 0 the polynomial through the shares'
 // points (Lagrange). With fewer shares than the threshold the result is
 // not the secret.
-func interpolate(shares []Share) []byte {
+func interpolate(shares []Share) []byte { return interpolateAt(shares, 0) }
+
+// interpolateAt evaluates at x the polynomials through the shares' points.
+func interpolateAt(shares []Share, x byte) []byte {
 	out := make([]byte, len(shares[0].Data))
 	for i, si := range shares {
-		// The Lagrange basis at 0: prod over j≠i of x_j / (x_j - x_i);
+		// The Lagrange basis at x: prod over j≠i of (x - x_j) / (x_i - x_j);
 		// subtraction is XOR in GF(2^8).
 		num, den := byte(1), byte(1)
 		xi := byte(si.Index)
@@ -144,8 +164,8 @@ func interpolate(shares []Share) []byte {
 				continue
 			}
 			xj := byte(sj.Index)
-			num = gfMul(num, xj)
-			den = gfMul(den, xj^xi)
+			num = gfMul(num, x^xj)
+			den = gfMul(den, xi^xj)
 		}
 		l := gfMul(num, gfInv(den))
 		for b := range out {

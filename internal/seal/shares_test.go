@@ -181,6 +181,12 @@ func TestShareErrors(t *testing.T) {
 	if _, err := ParseShare("# custodian copy\n" + strings.ToLower(a[1].Format())); err != nil {
 		t.Errorf("lower-case formatted share: %v", err)
 	}
+	altered := a[2]
+	altered.Data = append([]byte(nil), a[2].Data...)
+	altered.Data[5] ^= 1
+	if got, err := Combine([]Share{a[2], a[0], a[1]}); err != nil || !bytes.Equal(got, secret) {
+		t.Errorf("three consistent shares: %v", err)
+	}
 	for _, c := range []struct {
 		name   string
 		shares []Share
@@ -189,6 +195,7 @@ func TestShareErrors(t *testing.T) {
 		{"mixed splits", []Share{a[0], b[1]}, "another split"},
 		{"twice", []Share{a[0], a[0]}, "twice"},
 		{"too few", []Share{a[0]}, "2 needed"},
+		{"altered", []Share{a[0], a[1], altered}, "does not agree"},
 	} {
 		if _, err := Combine(c.shares); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err %v, want %q", c.name, err, c.want)
@@ -232,7 +239,7 @@ func TestSharesKeepRetiredKeys(t *testing.T) {
 	}
 }
 
-func FuzzShare(f *testing.F) {
+func FuzzShareText(f *testing.F) {
 	keys, err := Generate()
 	if err != nil {
 		f.Fatal(err)
@@ -262,6 +269,30 @@ func FuzzShare(f *testing.F) {
 		// Combining anything parsed must never panic.
 		Combine([]Share{s, again})
 		FromSecret(s.Data)
+	})
+}
+
+// FuzzShareFields builds shares with a valid checksum around arbitrary
+// fields, so that the parser past the checksum is exercised too.
+func FuzzShareFields(f *testing.F) {
+	f.Add("K2", "I1", "00000000", "AAAA")
+	f.Add("K3", "I255", "DEADBEEF", "MZXW6YTBOI")
+	f.Add("K0", "I-1", "xyz", "====")
+	f.Fuzz(func(t *testing.T, k, i, set, payload string) {
+		head := sharePrefix + "-" + k + "-" + i + "-" + set
+		text := head + "-" + payload + "-" + shareCheck(strings.ToUpper(head), strings.ToUpper(payload))
+		s, err := ParseShare(text)
+		if err != nil {
+			return
+		}
+		again, err := ParseShare(s.Format())
+		if err != nil || again.K != s.K || again.Index != s.Index || again.Set != s.Set || !bytes.Equal(again.Data, s.Data) {
+			t.Fatalf("round trip of %q: %+v, %v", text, again, err)
+		}
+		other := s
+		other.Index = s.Index%255 + 1
+		Combine([]Share{s, other, s})
+		Combine([]Share{s, other})
 	})
 }
 
