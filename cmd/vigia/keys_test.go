@@ -197,3 +197,29 @@ func TestKeysCLI(t *testing.T) {
 		})
 	}
 }
+
+func TestBackupKeysUsage(t *testing.T) {
+	env := map[string]string{"VIGIA_DATABASE_URL": filepath.Join(t.TempDir(), "x.db")}
+	for _, args := range [][]string{
+		{"backup"},
+		{"backup", "a", "b"},
+		{"restore"},
+		{"keys"},
+		{"keys", "nope"},
+		{"keys", "combine"},
+		{"keys", "split", "extra"},
+	} {
+		r := runVigia(t, env, args...)
+		if r.err == nil || exitCode(r.err) != 2 {
+			t.Errorf("vigia %v: err %v, want a usage error", args, r.err)
+		}
+	}
+	// No database, no backup (and no empty file left behind).
+	out := filepath.Join(t.TempDir(), "b.db")
+	if r := runVigia(t, env, "backup", out); r.err == nil {
+		t.Error("backup of a database that does not exist succeeded")
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a failed backup left %s behind", out)
+	}
+}
