@@ -224,8 +224,11 @@ func cmdKeysRotate(ctx context.Context, env *environment, args []string) error {
 		return fmt.Errorf("keys rotate: %w (run it again: what was done is kept)", err)
 	}
 	// Sessions opened under the old key end: everyone signs in again.
-	if err := st.EndAllSessions(ctx); err != nil {
-		return err
+	// (When finishing, the console already runs with the new key.)
+	if !*finish {
+		if err := st.EndAllSessions(ctx); err != nil {
+			return err
+		}
 	}
 	detail := fmt.Sprintf("resealed=%d staff=%d unsigned=%d", res.Resealed, res.Staff, res.Unsigned)
 	if err := st.Audit(ctx, ev("keys.reseal", detail)); err != nil {
