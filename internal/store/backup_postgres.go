@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 )
 
@@ -83,6 +84,27 @@ func backupPostgres(ctx context.Context, target, path string) (err error) {
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("store: backup: %w", err)
+	}
+	return checkDump(ctx, path)
+}
+
+// checkDump reads the archive's table of contents back: it must be one
+// pg_restore can read, and hold the reports and the audit log.
+func checkDump(ctx context.Context, path string) error {
+	tool, err := pgTool("pg_restore")
+	if err != nil {
+		return err
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, tool, "--list", path)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("store: checking %s: pg_restore --list: %w: %s", path, err, strings.TrimSpace(stderr.String()))
+	}
+	for _, table := range []string{"reports", "audit_log"} {
+		if !regexp.MustCompile(`(?m)TABLE DATA \S+ ` + table + ` `).Match(stdout.Bytes()) {
+			return fmt.Errorf("store: checking %s: the dump holds no data of table %s", path, table)
+		}
 	}
 	return nil
 }
