@@ -54,6 +54,10 @@ Usage:
   vigia staff unlock USER                       clear an account's failed sign-ins (it may sign in at once)
   vigia audit verify [--db DB]                  check the hotline's hash-chained audit log
   vigia retention [--db DB] [--retention 17520h]  delete closed reports and cases past retention
+  vigia backup  [--db DB] FILE                  a consistent copy while the server runs (SQLite file or pg_dump -Fc)
+  vigia restore [--db DB] FILE                  put a backup in place (the target must be empty) and verify it
+  vigia keys split -k 3 -n 5 | combine SHARE... | rotate [--finish]
+               share the hotline key among custodians, rebuild it, or replace it (docs/hotline.md)
   vigia releases [--db DB]                      list the releases held
   vigia revisions [--db DB] --source S --from-vintage A --to-vintage B [--from M --to M]
 
@@ -94,6 +98,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdAudit(ctx, env, args[1:])
 	case "retention":
 		return cmdRetention(ctx, env, args[1:])
+	case "backup":
+		return cmdBackup(ctx, env, args[1:])
+	case "restore":
+		return cmdRestore(ctx, env, args[1:])
+	case "keys":
+		return cmdKeys(ctx, env, args[1:])
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

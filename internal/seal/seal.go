@@ -44,6 +44,10 @@ type Keys struct {
 	index     []byte              // blind indexes
 	// Receipt is the Argon2id cost of receipts.
 	Receipt ReceiptCost
+
+	// retired are earlier private keys kept during a rotation, so that
+	// data sealed to them still opens (rotate.go).
+	retired []*age.X25519Identity
 }
 
 // ReceiptCost is the Argon2id cost of deriving a receipt's lookup value.
@@ -69,6 +73,8 @@ type file struct {
 	Identity  string `json:"identity,omitempty"`
 	Pepper    string `json:"pepper"`
 	Index     string `json:"index,omitempty"`
+
+	Retired []string `json:"retired,omitempty"` // during a rotation
 }
 
 // Generate makes a new set of console keys.
@@ -95,6 +101,7 @@ func (k *Keys) Intake() *Keys {
 	c := *k
 	c.identity = nil
 	c.index = nil
+	c.retired = nil
 	return &c
 }
 
@@ -115,6 +122,9 @@ func (k *Keys) Marshal() []byte {
 	}
 	if k.identity != nil {
 		f.Identity = k.identity.String()
+		for _, r := range k.retired {
+			f.Retired = append(f.Retired, r.String())
+		}
 	}
 	b, _ := json.MarshalIndent(f, "", "  ")
 	return append(b, '\n')
@@ -143,6 +153,13 @@ func Parse(name string, b []byte) (*Keys, error) {
 		if k.identity.Recipient().String() != f.Recipient {
 			return nil, fmt.Errorf("%s: field identity: does not match the recipient", name)
 		}
+	}
+	for i, r := range f.Retired {
+		id, err := age.ParseX25519Identity(r)
+		if err != nil || k.identity == nil {
+			return nil, fmt.Errorf("%s: field retired[%d]: not an age secret key beside a current one", name, i)
+		}
+		k.retired = append(k.retired, id)
 	}
 	if k.pepper, err = hex.DecodeString(f.Pepper); err != nil || len(k.pepper) != 32 {
 		return nil, fmt.Errorf("%s: field pepper: want 64 hex digits", name)
@@ -228,11 +245,15 @@ func (k *Keys) Open(sealed []byte) ([]byte, error) {
 	if k.identity == nil {
 		return nil, ErrNoIdentity
 	}
-	return open(sealed, k.identity)
+	ids := []age.Identity{k.identity}
+	for _, r := range k.retired {
+		ids = append(ids, r)
+	}
+	return open(sealed, ids...)
 }
 
-func open(sealed []byte, id age.Identity) ([]byte, error) {
-	r, err := age.Decrypt(bytes.NewReader(sealed), id)
+func open(sealed []byte, ids ...age.Identity) ([]byte, error) {
+	r, err := age.Decrypt(bytes.NewReader(sealed), ids...)
 	if err != nil {
 		return nil, fmt.Errorf("opening sealed data: %w", err)
 	}
