@@ -3,11 +3,15 @@ package brief_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +38,47 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(tmp)
+	for _, drop := range sharedDrops {
+		drop()
+	}
 	os.Exit(code)
+}
+
+// sharedDrops drop the PostgreSQL schemas of the shared seeded stores once
+// every test has run (a schema tied to one test's cleanup would vanish under
+// the tests that reuse the store).
+var sharedDrops []func()
+
+// sharedTarget returns a database for a seeded store shared by every test of
+// the package: a file in tmp, or a PostgreSQL schema dropped by TestMain.
+func sharedTarget(t *testing.T, be storetest.Backend) string {
+	if be.Name != "postgres" {
+		return filepath.Join(tmp, be.Name+"-seeded.db")
+	}
+	base := storetest.PostgresURL(t)
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "vigia_brief_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	sharedDrops = append(sharedDrops, func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // seeded stores are shared by the tests of one backend: seeding reads every
@@ -51,7 +95,7 @@ func seededStore(t *testing.T, be storetest.Backend) *store.Store {
 	if st, ok := seeded[be.Name]; ok {
 		return st
 	}
-	st, err := store.Open(context.Background(), be.Target(t))
+	st, err := store.Open(context.Background(), sharedTarget(t, be))
 	if err != nil {
 		t.Fatal(err)
 	}
