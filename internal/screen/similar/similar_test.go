@@ -401,3 +401,38 @@ func TestTemplateSlots(t *testing.T) {
 		}
 	}
 }
+
+// A cluster's ID depends on its smallest member only: unrelated ads, added
+// before or after and with smaller IDs, never rename it, and neither does
+// the order of addition.
+func TestClusterIDStable(t *testing.T) {
+	ids := func(ads []Ad) string {
+		ix := NewIndex(DefaultConfig())
+		for _, a := range ads {
+			ix.Add(a)
+		}
+		c, ok := ix.ClusterOf("m2")
+		if !ok {
+			t.Fatal("m2 has no cluster")
+		}
+		return c
+	}
+	members := []Ad{tmplAd("m1", "ana", "cdmx"), tmplAd("m2", "karla", "puebla"), tmplAd("m3", "rosa", "leon")}
+	var others []Ad
+	for i := range 50 {
+		others = append(others, Ad{ID: "a" + itoa(i), Text: "vendo bicicleta rodada " + itoa(i) + " modelo " + strings.Repeat("x", i%7+1)})
+	}
+	want := ids(members)
+	if want != ClusterID("m1") || !strings.HasPrefix(want, "c-") || len(want) != 18 {
+		t.Fatalf("cluster id %q, want ClusterID(m1) = %q", want, ClusterID("m1"))
+	}
+	for name, ads := range map[string][]Ad{
+		"unrelated ads first": append(slices.Clone(others), members...),
+		"interleaved":         append(append(slices.Clone(others[:25]), members...), others[25:]...),
+		"reversed":            {members[2], members[1], members[0]},
+	} {
+		if got := ids(ads); got != want {
+			t.Errorf("%s: cluster id %q, want %q", name, got, want)
+		}
+	}
+}

@@ -43,8 +43,8 @@ func main() {
 	in := flag.String("ads", "../shared/data/ads/mx-boards/mx-boards-2026-02.jsonl.gz", "the real ads (JSONL, gzip)")
 	out := flag.String("out", "docs/screening-templates.md", "the report to write")
 	rare := flag.Int("rare", 10, "hide template words found in fewer ads than this outside the cluster")
-	show := flag.Int("show", 6, "templates to show")
-	maxWords := flag.Int("words", 45, "words of each template shown")
+	show := flag.Int("show", 5, "templates to show")
+	maxWords := flag.Int("words", 30, "words of each template shown")
 	flag.Parse()
 
 	ads, err := readAds(*in)
@@ -104,8 +104,8 @@ func main() {
 	p("%d real ads (OCC Mundial, Computrabajo, Bumeran; scraped 3–10 February 2026), screened as `vigia screen`\n", len(ads))
 	p("does (normalisation, contact tokens with a throwaway key, the national hotline as a hub) and clustered by\n")
 	p("`similar.Index` with `DefaultConfig()`: masked word 2-grams (numbers, phones, e-mails, links, handles, given\n")
-	p("names and INEGI places become slots), MinHash/LSH, exact Jaccard ≥ 0.8 on the masked shingles, plus\n")
-	p("shared contacts. The ad texts are never shown: templates below are masked, cut to %d words, and any other\n", *maxWords)
+	p("names and INEGI places become slots; ads with fewer than 10 other different words are shingled as written),\n")
+	p("MinHash/LSH, exact Jaccard ≥ 0.8 on the masked shingles, plus shared contacts. The ad texts are never shown: templates below are masked, cut to %d words, and any other\n", *maxWords)
 	p("word that fewer than %d ads outside the cluster use is shown as `%s` (it could be a person's or a company's name).\n\n", *rare, rareWord)
 
 	st := masked.Stats()
