@@ -29,10 +29,12 @@
 // bundled INEGI catalog, the 32 states and common aliases {LUGAR}. The
 // masked words are shingled as word 2-grams (see maskedShingleN for why
 // not 5), and near-duplicates are verified by exact Jaccard on those
-// shingles. An ad with fewer than 10 different words besides its slots (a
-// bare title and a city) is shingled as written instead, so that only its
-// copies match it: masked, every "ejecutivo de ventas, <city>" would be
-// one template. Each slot also keeps a hash of the text it hides, so a
+// shingles. A short ad (fewer than Config.MinWords masked words) or one
+// with fewer than 10 different words besides its slots (a bare title and
+// a city) is shingled as written instead, so that only its copies match
+// it: masked, every "ejecutivo de ventas, <city>" would be one template,
+// and short ads that unrelated recruiters word alike would chain whole
+// networks together. Each slot also keeps a hash of the text it hides, so a
 // cluster can say which of its slots vary between members without keeping
 // the text.
 //

@@ -271,13 +271,18 @@ func (ix *Index) Sketch(ad Ad) *Sketch {
 		s.set = shingles(nil, s.words, ix.cfg.MinWords)
 	default:
 		s.words, s.vals = mask(nil, nil, ad.Text)
-		if templateWords(s.words) {
+		if len(s.words) >= ix.cfg.MinWords && templateWords(s.words) {
 			s.set = shinglesN(nil, s.words, ix.cfg.MinWords, maskedShingleN)
 		} else {
-			// Too little text besides the slots to call it a template
-			// ("guardia de seguridad" and a city, a bare title):
-			// shingle the text as written, so that only its copies
-			// match. The masked words are still what a template shows.
+			// Too little text besides the slots to call it a template:
+			// a bare title and a city ("guardia de seguridad,
+			// Monterrey"), or a short ad, whose few words unrelated
+			// recruiters write alike ("mandanos tu foto y edad al
+			// {TELEFONO} vacante en {LUGAR}"). On a million SYNTHETIC
+			// ads, masking short ads glued 5,357 of them from many
+			// networks into one cluster (bench/screen/README.md). Such
+			// ads are shingled as written, so that only their copies
+			// match; the masked words are still what a template shows.
 			s.set = shingles(nil, Words(ad.Text), ix.cfg.MinWords)
 		}
 	}
@@ -287,7 +292,8 @@ func (ix *Index) Sketch(ad Ad) *Sketch {
 }
 
 // minTemplateWords is how many different words, besides slots, a masked
-// ad needs for masked shingling. Job boards carry many bare titles with a
+// ad needs for masked shingling (it also needs Config.MinWords words in
+// all, slots included). Job boards carry many bare titles with a
 // place ("ejecutivo de ventas, Monterrey"); masked, the same title from
 // unrelated employers in different cities would be "one template".
 const minTemplateWords = 10
@@ -363,10 +369,9 @@ func (ix *Index) AddSketch(s *Sketch) []Pair {
 			}
 			// The values hidden by the kept words' slots follow the
 			// words in the arena: no per-ad array for the many ads
-			// that have no slot or keep no words.
-			if len(s.vals) >= nslot {
-				wids = append(wids, s.vals[:nslot]...)
-			}
+			// that have no slot or keep no words. (Mask gives one
+			// value per marker; unmasked words have no markers.)
+			wids = append(wids, s.vals[:nslot]...)
 			wr, wn = ix.words.put(wids), len(ws)
 			if wn > 0 {
 				ix.tmplKept[root]++

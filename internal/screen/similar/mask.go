@@ -157,7 +157,13 @@ func Mask(text string) (words []string, vals []uint32) {
 
 func mask(words []string, vals []uint32, text string) ([]string, []uint32) {
 	d := dict()
-	var toks []tok
+	tp := tokPool.Get().(*[]tok)
+	defer tokPool.Put(tp)
+	toks := (*tp)[:0]
+	defer func() { *tp = toks[:0] }()
+	if words == nil {
+		words = make([]string, 0, len(text)/6+4)
+	}
 	var scratch []string
 	for chunkNo := 0; len(text) > 0; chunkNo++ {
 		// One whitespace-separated chunk at a time: e-mails, links and
@@ -175,7 +181,7 @@ func mask(words []string, vals []uint32, text string) ([]string, []uint32) {
 		if chunk == "" {
 			continue
 		}
-		core := strings.TrimRight(strings.TrimLeft(chunk, "([{\"'¿¡<*"), ".,;:!?)]}\"'>*")
+		core := trimChunk(chunk)
 		if s := chunkSlot(core); s != "" {
 			toks = append(toks, tok{s: core, slot: s})
 			continue
@@ -277,6 +283,27 @@ func (d *maskDict) placeAt(toks []tok, maxLen int, scratch *[]string) int {
 		}
 	}
 	return 0
+}
+
+var tokPool = sync.Pool{New: func() any { return new([]tok) }}
+
+// trimChunk drops the punctuation around a chunk ("(ana@x.com).") before
+// it is tested as an e-mail, link or handle. Written out because
+// strings.Trim with a non-ASCII cutset builds the set on every call.
+func trimChunk(c string) string {
+	for len(c) > 0 {
+		if strings.IndexByte("([{\"'<*", c[0]) >= 0 {
+			c = c[1:]
+		} else if strings.HasPrefix(c, "¿") || strings.HasPrefix(c, "¡") {
+			c = c[len("¿"):]
+		} else {
+			break
+		}
+	}
+	for len(c) > 0 && strings.IndexByte(".,;:!?)]}\"'>*", c[len(c)-1]) >= 0 {
+		c = c[:len(c)-1]
+	}
+	return c
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }

@@ -101,12 +101,15 @@ func main() {
 	p("# Template clusters in the real job ads (mx-boards, February 2026)\n\n")
 	p("Written by `go run ./internal/screen/similar/templates` (from the repository root; it reads\n")
 	p("`../shared/data/ads/mx-boards/mx-boards-2026-02.jsonl.gz`, which is not in the repository). Do not edit by hand.\n\n")
-	p("%d real ads (OCC Mundial, Computrabajo, Bumeran; scraped 3–10 February 2026), screened as `vigia screen`\n", len(ads))
-	p("does (normalisation, contact tokens with a throwaway key, the national hotline as a hub) and clustered by\n")
-	p("`similar.Index` with `DefaultConfig()`: masked word 2-grams (numbers, phones, e-mails, links, handles, given\n")
-	p("names and INEGI places become slots; ads with fewer than 10 other different words are shingled as written),\n")
-	p("MinHash/LSH, exact Jaccard ≥ 0.8 on the masked shingles, plus shared contacts. The ad texts are never shown: templates below are masked, cut to %d words, and any other\n", *maxWords)
-	p("word that fewer than %d ads outside the cluster use is shown as `%s` (it could be a person's or a company's name).\n\n", *rare, rareWord)
+	p("%d real ads (OCC Mundial, Computrabajo, Bumeran; scraped 3–10 February 2026), screened as\n", len(ads))
+	p("`vigia screen` does (normalisation, contact tokens with a throwaway key, the national hotline as a\n")
+	p("hub) and clustered by `similar.Index` with `DefaultConfig()`: numbers, phones, e-mails, links, handles,\n")
+	p("given names and INEGI places become slots, the masked words are shingled as word 2-grams (ads under\n")
+	p("30 words, or with fewer than 10 other different words, as written), MinHash/LSH finds candidates and\n")
+	p("exact Jaccard ≥ 0.8 on the shingles verifies them (\"misma plantilla\"); shared contacts link too\n")
+	p("(\"mismo contacto\").\n\n")
+	p("The ad texts are never shown. The templates below are masked and cut to %d words, and any other word\n", *maxWords)
+	p("that fewer than %d ads outside the cluster use is shown as `%s` (it could be a person's or a company's name).\n\n", *rare, rareWord)
 
 	st := masked.Stats()
 	var tmplClusters, contactOnly, both, tmplAds int
@@ -140,6 +143,8 @@ func main() {
 	p("| ads in clusters with a template edge | %d | %d |\n", tmplAds, plainTmplAds)
 	p("| verified near-duplicate pairs | %d | %d |\n", st.Verified, plain.Stats().Verified)
 	p("| LSH candidate pairs | %d | %d |\n\n", st.Candidates, plain.Stats().Candidates)
+	p("Masking finds %d more clusters with a template edge than the text as written, holding %d more ads.\n\n",
+		tmplClusters+both-plainTmpl, tmplAds-plainTmplAds)
 
 	p("## The biggest clusters\n\n")
 	p("| rank | ads | template edges | contact edges | portals | slots that vary (of those in the template) |\n|---:|---:|---:|---:|---|---|\n")
@@ -162,7 +167,8 @@ func main() {
 	p("\nSizes of all clusters: %s.\n\n", sizeHistogram(cl))
 
 	p("## Some templates, masked\n\n")
-	p("The largest clusters whose template passes the checks (no digits, no `@`, no link left; rare words hidden).\n")
+	p("The largest clusters whose template has a typed slot and passes the checks (no digits, no `@`, no link\n")
+	p("left; rare words hidden), from a few words before the first slot.\n")
 	p("`%s` marks words that differ between the copies.\n\n", similar.Slot)
 	shown := 0
 	for _, c := range cl {
@@ -194,15 +200,29 @@ func main() {
 			}
 			ws = append(ws, w)
 		}
-		if !ok {
+		// Show the stretch around the first typed slot: that is what a
+		// template adds to a cluster of exact copies.
+		first := -1
+		for i, w := range ws {
+			if similar.IsSlot(w) && w != similar.Slot && w != rareWord {
+				first = i
+				break
+			}
+		}
+		if !ok || first < 0 {
 			continue
 		}
 		shown++
-		cut := ""
-		if len(ws) > *maxWords {
-			ws, cut = ws[:*maxWords], " …"
+		from := max(0, first-8)
+		to := min(len(ws), from+*maxWords)
+		lead, tail := "", ""
+		if from > 0 {
+			lead = "… "
 		}
-		p("%d. %d ads, slots that vary: %s\n\n   > %s%s\n\n", shown, c.Size, slotSummary(c.Slots), strings.Join(ws, " "), cut)
+		if to < len(ws) {
+			tail = " …"
+		}
+		p("%d. %d ads, slots that vary: %s\n\n   > %s%s%s\n\n", shown, c.Size, slotSummary(c.Slots), lead, strings.Join(ws[from:to], " "), tail)
 	}
 	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
 		log.Fatal(err)
