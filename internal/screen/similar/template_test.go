@@ -14,7 +14,8 @@ import (
 // SYNTHETIC planted templates: everything below is made up for the test.
 // Each template is a random text from a bank of job-ad words; its copies
 // fill the slots (contact name, city, pay, phone) anew and change up to two
-// other words (a substitution, a deletion or an insertion each). Singleton
+// other words (a substitution, a deletion or an insertion each). One
+// template in five shares the first half of the one before it; singleton
 // ads come from the same bank, so they share vocabulary with the templates.
 
 var bank = strings.Fields(`se solicita solicitamos personal para trabajar en empresa restaurante hotel bar fabrica
@@ -114,6 +115,7 @@ func plantTemplates(t testing.TB, nT, nS int, seed uint64) []plantedAd {
 		return w
 	}
 	var ads []plantedAd
+	var prev []string
 	for k := range nT {
 		// 40–160 words, slots spread over it: city near the start, pay
 		// in the middle, name and phone in the contact line at the end.
@@ -129,6 +131,14 @@ func plantTemplates(t testing.TB, nT, nS int, seed uint64) []plantedAd {
 			tw = append(tw, word())
 		}
 		tw = append(tw, "informes", "con", "<name>", "al", "<phone>")
+		// One template in five is a sister of the one before: same
+		// opening half (an agency's boilerplate), its own second half.
+		// Linking sisters would be a precision error.
+		if k%5 == 1 && len(prev) > 0 {
+			half := len(prev) / 2
+			tw = append(append([]string(nil), prev[:half]...), tw[len(tw)/2:]...)
+		}
+		prev = tw
 		for c := range 2 + r.IntN(7) {
 			w := append([]string(nil), tw...)
 			for range r.IntN(3) { // up to two word edits
