@@ -262,8 +262,10 @@ func TestScreenCLIArraysAlwaysPresent(t *testing.T) {
 func TestScreenCLIClusterReport(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "ads.jsonl")
-	// ad-6 shares only the WhatsApp number of ad-1 and ad-2.
-	os.WriteFile(in, []byte(adsJSONL+`{"id":"ad-6","text":"Vendo camioneta 2015 en buen estado, informes al WhatsApp 55 1234 5678"}`+"\n"), 0o644)
+	// ad-6 shares only the WhatsApp number of ad-1 and ad-2; ad-7 is a
+	// third copy of them, so that their group shows a template.
+	os.WriteFile(in, []byte(adsJSONL+`{"id":"ad-6","text":"Vendo camioneta 2015 en buen estado, informes al WhatsApp 55 1234 5678"}`+"\n"+
+		`{"id":"ad-7","text":"Se solicitan edecanes, $3,000 diarios, viaje pagado, sin experiencia. Solo mujeres de 18 a 25. WhatsApp 55 1234 5678"}`+"\n"), 0o644)
 	cf := filepath.Join(dir, "c.json")
 	r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", "--clusters", cf, in)
 	if r.err != nil {
@@ -299,8 +301,11 @@ func TestScreenCLIClusterReport(t *testing.T) {
 	if !strings.Contains(string(b), `"reason": "misma plantilla"`) || !strings.Contains(string(b), `"reason": "mismo contacto"`) {
 		t.Errorf("links not explained as misma plantilla / mismo contacto:\n%s", b)
 	}
-	if strings.Contains(string(b), "1234") {
-		t.Errorf("the report shows the phone:\n%s", b)
+	if strings.Contains(string(b), "1234") || strings.Contains(string(b), "3,000") {
+		t.Errorf("the report shows the phone or the pay:\n%s", b)
+	}
+	if tm, _ := cl[0]["template"].(string); !strings.Contains(tm, "{TELEFONO}") || !strings.Contains(tm, "{NUMERO}") {
+		t.Errorf("template without its slots: %q", tm)
 	}
 	empty := filepath.Join(dir, "none.jsonl")
 	os.WriteFile(empty, []byte(`{"id":"z","text":"Se solicita cajera"}`+"\n"), 0o644)

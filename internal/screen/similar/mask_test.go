@@ -72,3 +72,26 @@ func TestMaskCatalog(t *testing.T) {
 		t.Errorf("%d of %d municipalities masked whole, want ≥ 97 %%", whole, n)
 	}
 }
+
+// FuzzMask: masking never panics, gives one value per slot marker (the
+// template summary reads them back by position), and its words are words
+// of the text or markers.
+func FuzzMask(f *testing.F) {
+	for _, s := range []string{"sueldo $3,500 al 55 1234 5678 con ana en puebla", "a@b.com @x www.y.mx", "¿(ana@x.com)?", "cuatro cienegas uno dos", "$", "@", "¡¿"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words, vals := Mask(s)
+		slots := 0
+		for _, w := range words {
+			if IsSlot(w) {
+				slots++
+			} else if !strings.Contains(s, w) {
+				t.Fatalf("word %q is not in the text", w)
+			}
+		}
+		if slots != len(vals) {
+			t.Fatalf("%d slot markers, %d values: %q", slots, len(vals), words)
+		}
+	})
+}
