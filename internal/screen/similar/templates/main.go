@@ -146,6 +146,38 @@ func main() {
 	p("Masking finds %d more clusters with a template edge than the text as written, holding %d more ads.\n\n",
 		tmplClusters+both-plainTmpl, tmplAds-plainTmplAds)
 
+	// Clusters that are templates in the full sense: copies whose typed
+	// slots hold different values (another city, pay, name or phone).
+	varyKind := map[string]int{}
+	withTemplate, varying := 0, 0
+	for _, c := range cl {
+		if c.Template == "" {
+			continue
+		}
+		withTemplate++
+		varies := false
+		for _, u := range c.Slots {
+			if u.Slot != similar.Slot && u.Varying > 0 {
+				varyKind[u.Slot]++
+				varies = true
+			}
+		}
+		if varies {
+			varying++
+		}
+	}
+	var kinds []string
+	for k := range varyKind {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	var kp []string
+	for _, k := range kinds {
+		kp = append(kp, fmt.Sprintf("`%s` %d", k, varyKind[k]))
+	}
+	p("%d clusters show a template (their largest near-duplicate group has 3 or more ads); in %d of them a\n", withTemplate, varying)
+	p("typed slot holds different values in different copies (by slot: %s).\n\n", strings.Join(kp, ", "))
+
 	p("## The biggest clusters\n\n")
 	p("| rank | ads | template edges | contact edges | portals | slots that vary (of those in the template) |\n|---:|---:|---:|---:|---|---|\n")
 	portal := map[string]string{}
