@@ -40,13 +40,17 @@ type adIn struct {
 }
 
 type adOut struct {
-	Line         int                 `json:"line"`
-	ID           *string             `json:"id"`
-	Tier         string              `json:"tier,omitempty"`
-	Risk         *float64            `json:"risk,omitempty"`
-	Flags        []screen.Flag       `json:"flags,omitempty"`
-	Identifiers  []screen.Identifier `json:"identifiers,omitempty"`
-	Reasons      []string            `json:"reasons,omitempty"`
+	Line int      `json:"line"`
+	ID   *string  `json:"id"`
+	Tier string   `json:"tier,omitempty"`
+	Risk *float64 `json:"risk,omitempty"`
+	// The lists are always present, empty when there is nothing (and on
+	// error lines), so that a reader never has to tell a missing field
+	// from an empty one.
+	Flags        []screen.Flag       `json:"flags"`
+	Phrases      []screen.Phrase     `json:"phrases"`
+	Identifiers  []screen.Identifier `json:"identifiers"`
+	Reasons      []string            `json:"reasons"`
 	Cluster      *string             `json:"cluster"`
 	Error        string              `json:"error,omitempty"`
 	folded       string
@@ -234,6 +238,9 @@ func cmdScreen(ctx context.Context, env *environment, args []string) error {
 		env.log.Info("screened ads saved", "ads", len(kept), "batch", batch)
 	}
 	if *clusters != "" {
+		if cl == nil {
+			cl = []similar.Cluster{} // [] rather than null
+		}
 		b, err := json.MarshalIndent(cl, "", "  ")
 		if err != nil {
 			return err
@@ -415,7 +422,7 @@ func (r *adOut) stored(batch string) store.ScreenedAd {
 }
 
 func screenOne(sc *screen.Screener, ad *adIn) *adOut {
-	out := &adOut{Line: ad.line}
+	out := &adOut{Line: ad.line, Flags: []screen.Flag{}, Phrases: []screen.Phrase{}, Identifiers: []screen.Identifier{}, Reasons: []string{}}
 	if ad.err != nil {
 		out.Error = ad.err.Error()
 		if ad.ID != "" {
@@ -426,7 +433,18 @@ func screenOne(sc *screen.Screener, ad *adIn) *adOut {
 	res := sc.Screen(ad.Text)
 	id := ad.ID
 	out.ID, out.Tier, out.Risk = &id, res.Tier, &res.Risk
-	out.Flags, out.Identifiers, out.Reasons = res.Flags, res.Identifiers, res.Reasons
+	if res.Flags != nil {
+		out.Flags = res.Flags
+	}
+	if res.Phrases != nil {
+		out.Phrases = res.Phrases
+	}
+	if res.Identifiers != nil {
+		out.Identifiers = res.Identifiers
+	}
+	if res.Reasons != nil {
+		out.Reasons = res.Reasons
+	}
 	out.folded, out.tokens, out.city = res.Folded, res.Tokens(), ad.City
 	out.rulesVersion, out.modelVersion = res.RulesVersion, res.ModelVersion
 	if t, err := time.Parse(time.RFC3339, ad.PostedAt); err == nil {
@@ -457,37 +475,76 @@ func readAds(ctx context.Context, name string, in io.Reader, out chan<- *adIn) e
 }
 
 func readJSONL(ctx context.Context, name string, br *bufio.Reader, out chan<- *adIn) error {
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64<<10), maxAdBytes)
 	line := 0
-	for sc.Scan() {
+	var buf []byte
+	for {
+		// A line longer than maxAdBytes is not an ad: it becomes an error
+		// line with its number, its bytes are skipped, and the run goes on
+		// (bufio.Scanner would stop the whole file there).
+		b, tooLong, err := readLine(br, buf[:0], maxAdBytes)
+		buf = b
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: after line %d: %w", name, line, err)
+		}
+		if len(b) == 0 && !tooLong && errors.Is(err, io.EOF) {
+			return nil
+		}
 		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
+		var ad *adIn
+		if tooLong {
+			ad = &adIn{line: line, err: fmt.Errorf("line longer than %d KiB: not an ad", maxAdBytes>>10)}
+		} else {
+			b = bytes.TrimSpace(b)
+			if len(b) == 0 {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				continue
+			}
+			ad = &adIn{}
+			if err := json.Unmarshal(b, ad); err != nil {
+				ad.err = fmt.Errorf("not a JSON object: %v", err)
+			} else if ad.ID == "" {
+				ad.err = errors.New(`field "id" is missing or empty`)
+			} else if strings.TrimSpace(ad.Text) == "" {
+				ad.err = errors.New(`field "text" is missing or empty`)
+			}
+			ad.line = line
 		}
-		ad := &adIn{line: line}
-		if err := json.Unmarshal(b, ad); err != nil {
-			ad.err = fmt.Errorf("not a JSON object: %v", err)
-		} else if ad.ID == "" {
-			ad.err = errors.New(`field "id" is missing or empty`)
-		} else if strings.TrimSpace(ad.Text) == "" {
-			ad.err = errors.New(`field "text" is missing or empty`)
-		}
-		ad.line = line
 		select {
 		case out <- ad:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("%s: line %d is longer than %d KiB: not an ad", name, line+1, maxAdBytes>>10)
+		if errors.Is(err, io.EOF) {
+			return nil
 		}
-		return fmt.Errorf("%s: after line %d: %w", name, line, err)
 	}
-	return nil
+}
+
+// readLine appends the next line of br, without its newline, to buf. If the
+// line is longer than limit it returns tooLong and skips the rest of it, so
+// that memory stays bounded. err is io.EOF at the end of the input (the
+// last line may still be in the result).
+func readLine(br *bufio.Reader, buf []byte, limit int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(buf)+len(chunk) > limit+1 { // +1: the newline
+				tooLong, buf = true, buf[:0]
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		switch {
+		case err == nil:
+			return bytes.TrimSuffix(buf, []byte("\n")), tooLong, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return buf, tooLong, err
+		}
+	}
 }
 
 func readCSVAds(ctx context.Context, name string, br *bufio.Reader, out chan<- *adIn) error {

@@ -117,7 +117,6 @@ func TestScreenCLICSVAndBadInput(t *testing.T) {
 		"empty.jsonl":  {},
 		"binary.jsonl": {0, 1, 2, 3, 0xff},
 		"nohdr.csv":    []byte("a,b\n1,2\n"),
-		"huge.jsonl":   []byte(`{"id":"x","text":"` + strings.Repeat("a", maxAdBytes+10) + "\"}\n"),
 	} {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, body, 0o644)
@@ -200,5 +199,154 @@ func TestScreenHotlineIsAHub(t *testing.T) {
 	}
 	if r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", "--hub", "nada", in); r.err == nil {
 		t.Error("a --hub without a contact was accepted")
+	}
+}
+
+// An over-long line is an error line with its number; the lines after it
+// are still screened (and --strict stops there).
+func TestScreenCLILongLine(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}
+	p := filepath.Join(dir, "long.jsonl")
+	body := `{"id":"a","text":"Se solicita cajera con experiencia, sueldo semanal y prestaciones"}` + "\n" +
+		`{"id":"x","text":"` + strings.Repeat("a", maxAdBytes+10) + "\"}\n" +
+		`{"id":"b","text":"Auxiliar contable, sueldo $14,000 mensuales, prestaciones de ley"}`
+	os.WriteFile(p, []byte(body), 0o644)
+	r := runVigia(t, env, "screen", p)
+	if r.err != nil {
+		t.Fatalf("%v\n%s", r.err, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d output lines for 3 input lines:\n%.500s", len(lines), r.stdout)
+	}
+	var mid, last screenLine
+	json.Unmarshal([]byte(lines[1]), &mid)
+	json.Unmarshal([]byte(lines[2]), &last)
+	if mid.Line != 2 || !strings.Contains(mid.Error, "longer than") || mid.ID != nil {
+		t.Errorf("long line: %+v", mid)
+	}
+	if last.Line != 3 || last.Error != "" || last.ID == nil || *last.ID != "b" {
+		t.Errorf("the line after it: %+v", last)
+	}
+	if r := runVigia(t, env, "screen", "--strict", p); r.err == nil || !strings.Contains(r.err.Error(), "line 2") {
+		t.Errorf("--strict: %v", r.err)
+	}
+}
+
+// flags, phrases, identifiers and reasons are arrays on every line, empty
+// when there are none, error lines included.
+func TestScreenCLIArraysAlwaysPresent(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ads.jsonl")
+	os.WriteFile(in, []byte(adsJSONL), 0o644)
+	r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", in)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for i, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		for _, k := range []string{"flags", "phrases", "identifiers", "reasons"} {
+			if v, ok := m[k]; !ok || len(v) == 0 || v[0] != '[' {
+				t.Errorf("line %d: %q is %s, want an array: %.300s", i+1, k, v, l)
+			}
+		}
+	}
+}
+
+// The cluster report is snake_case, explains its links in Spanish and shows
+// the template with slots, not the phone.
+func TestScreenCLIClusterReport(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ads.jsonl")
+	// ad-6 shares only the WhatsApp number of ad-1 and ad-2; ad-7 is a
+	// third copy of them, so that their group shows a template.
+	os.WriteFile(in, []byte(adsJSONL+`{"id":"ad-6","text":"Vendo camioneta 2015 en buen estado, informes al WhatsApp 55 1234 5678"}`+"\n"+
+		`{"id":"ad-7","text":"Se solicitan edecanes, $3,000 diarios, viaje pagado, sin experiencia. Solo mujeres de 18 a 25. WhatsApp 55 1234 5678"}`+"\n"), 0o644)
+	cf := filepath.Join(dir, "c.json")
+	r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", "--clusters", cf, in)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	b, _ := os.ReadFile(cf)
+	var cl []map[string]any
+	if err := json.Unmarshal(b, &cl); err != nil || len(cl) != 1 {
+		t.Fatalf("report: %v\n%s", err, b)
+	}
+	for _, k := range []string{"id", "members", "size", "cities", "shared_tokens", "template", "slots", "edges", "links"} {
+		if _, ok := cl[0][k]; !ok {
+			t.Errorf("cluster without %q: %s", k, b)
+		}
+	}
+	var keys func(v any)
+	keys = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k != strings.ToLower(k) || strings.ContainsAny(k, " -") {
+					t.Errorf("key %q is not snake_case", k)
+				}
+				keys(x)
+			}
+		case []any:
+			for _, x := range v {
+				keys(x)
+			}
+		}
+	}
+	keys(cl)
+	if !strings.Contains(string(b), `"reason": "misma plantilla"`) || !strings.Contains(string(b), `"reason": "mismo contacto"`) {
+		t.Errorf("links not explained as misma plantilla / mismo contacto:\n%s", b)
+	}
+	if strings.Contains(string(b), "1234") || strings.Contains(string(b), "3,000") {
+		t.Errorf("the report shows the phone or the pay:\n%s", b)
+	}
+	if tm, _ := cl[0]["template"].(string); !strings.Contains(tm, "{TELEFONO}") || !strings.Contains(tm, "{NUMERO}") {
+		t.Errorf("template without its slots: %q", tm)
+	}
+	empty := filepath.Join(dir, "none.jsonl")
+	os.WriteFile(empty, []byte(`{"id":"z","text":"Se solicita cajera"}`+"\n"), 0o644)
+	if r := runVigia(t, map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}, "screen", "--clusters", cf, empty); r.err != nil {
+		t.Fatal(r.err)
+	}
+	if b, _ := os.ReadFile(cf); strings.TrimSpace(string(b)) != "[]" {
+		t.Errorf("no clusters: report %s, want []", b)
+	}
+}
+
+// A cluster keeps its id when unrelated ads are added, before or after it
+// in the file and with ids that sort before its members.
+func TestScreenCLIClusterIDsStable(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"VIGIA_SCREEN_KEY_FILE": filepath.Join(dir, "k.key")}
+	clusterOf := func(body, id string) string {
+		t.Helper()
+		p := filepath.Join(dir, "in.jsonl")
+		os.WriteFile(p, []byte(body), 0o644)
+		r := runVigia(t, env, "screen", p)
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+			var s screenLine
+			json.Unmarshal([]byte(l), &s)
+			if s.ID != nil && *s.ID == id && s.Cluster != nil {
+				return *s.Cluster
+			}
+		}
+		t.Fatalf("%s has no cluster", id)
+		return ""
+	}
+	before := clusterOf(adsJSONL, "ad-2")
+	var more strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&more, `{"id":"a%02d","text":"Empresa %d de logística busca chofer con licencia tipo %c, ruta %d"}`+"\n", i, i, 'A'+i, i*7)
+	}
+	after := clusterOf(more.String()+adsJSONL+more.String(), "ad-2")
+	if before != after || !strings.HasPrefix(before, "c-") || strings.Contains(before, "ad-") {
+		t.Errorf("cluster id %q, then %q after adding unrelated ads", before, after)
 	}
 }

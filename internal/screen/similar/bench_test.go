@@ -32,6 +32,19 @@ func BenchmarkSketch(b *testing.B) {
 	}
 }
 
+// BenchmarkSketchUnmasked: the same without masking (Config.Mask false),
+// to see what masking costs.
+func BenchmarkSketchUnmasked(b *testing.B) {
+	ads := benchAds()
+	cfg := similar.DefaultConfig()
+	cfg.Mask = false
+	ix := similar.NewIndex(cfg)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Sketch(ads[i%len(ads)])
+	}
+}
+
 // BenchmarkAdd: the whole Add (sketch, LSH query and insert, exact
 // verification, union-find, identifiers), per ad, into an index that grows
 // to 20,000 ads and then starts over.

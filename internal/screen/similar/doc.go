@@ -10,7 +10,7 @@
 //		pairs := ix.Add(ad) // verified near-duplicates among earlier ads
 //	}
 //	for _, c := range ix.Clusters() { ... } // size ≥ 2, largest first
-//	id, ok := ix.ClusterOf("ad-123")         // "c-<smallest member id>"
+//	id, ok := ix.ClusterOf("ad-123")         // ClusterID(smallest member id)
 //
 // Ad.Text must already be folded (lowercase, NFKC, no accents) and
 // Ad.Tokens are opaque identifier tokens (keyed hashes of phones, e-mails,
@@ -18,9 +18,29 @@
 // Index.Sketch (the costly part: shingles, MinHash, band keys) may run on
 // many goroutines, followed by Index.AddSketch in input order.
 //
+// # Templates with slots: masking
+//
+// Copies of one recruitment template differ in what the recruiter fills in:
+// the contact name, the city, the pay, the phone. With Config.Mask (on in
+// DefaultConfig) the index first replaces those by slot markers (Mask):
+// numbers and money {NUMERO}, runs of 8 or more digits, written or spelled
+// out, {TELEFONO}, e-mails {CORREO}, links {URL}, @handles {USUARIO},
+// common given names {NOMBRE} (names.go) and the municipalities of the
+// bundled INEGI catalog, the 32 states and common aliases {LUGAR}. The
+// masked words are shingled as word 2-grams (see maskedShingleN for why
+// not 5), and near-duplicates are verified by exact Jaccard on those
+// shingles. A short ad (fewer than Config.MinWords masked words) or one
+// with fewer than 10 different words besides its slots (a bare title and
+// a city) is shingled as written instead, so that only its copies match
+// it: masked, every "ejecutivo de ventas, <city>" would be one template,
+// and short ads that unrelated recruiters word alike would chain whole
+// networks together. Each slot also keeps a hash of the text it hides, so a
+// cluster can say which of its slots vary between members without keeping
+// the text.
+//
 // # Near-duplicates: shingles, MinHash, LSH, exact verification
 //
-// An ad's shingles are its word 5-grams, or, when it has fewer than
+// Without masking, an ad's shingles are its word 5-grams, or, when it has fewer than
 // Config.MinWords (30) words, the character 5-grams of its words joined by
 // single spaces: in a 12-word ad one changed word removes 5 of its 8 word
 // 5-grams, so word shingles cannot tell a template from an unrelated ad.
@@ -82,18 +102,21 @@
 // over the same ads in the same order; the input order only matters through
 // MaxBucket.
 //
-// A cluster's ID is "c-" followed by its smallest member ID (string order),
-// so it is stable for as long as no ad with a smaller ID joins. Ads alone
-// have no cluster.
+// A cluster's ID is ClusterID of its smallest member ID (string order): "c-"
+// and 16 hex digits of its SHA-256. Adding ads that do not join a cluster
+// never renames it, whatever their IDs or order; it changes only when an ad
+// with a smaller ID joins, or two clusters merge. Ads alone have no cluster.
 //
 // # Summaries
 //
 // Cluster gives the members, cities, PostedAt span, shared identifiers with
-// their counts, edge counts by kind, a spanning tree of explained links,
-// and a template: the kept word sequences of the cluster's largest
-// near-duplicate group, aligned by longest common subsequence against its
-// earliest kept member, with words not shared by every sequence (and
-// anything inserted between them) replaced by "{…}". To bound memory, only
+// their counts, edge counts by kind, a spanning tree of explained links
+// ("misma plantilla", "mismo contacto"), and a template: the kept (masked)
+// word sequences of the cluster's largest near-duplicate group, aligned by
+// longest common subsequence against its earliest kept member, with words
+// not shared by every sequence (and anything inserted between them)
+// replaced by "{…}", and, per kind of slot, how many of its places vary
+// between members (Cluster.Slots). To bound memory, only
 // ads that had a near-duplicate when added keep their words (as ids into a
 // vocabulary), at most TemplateSample per group and TemplateWords per ad.
 //

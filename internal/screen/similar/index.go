@@ -67,6 +67,15 @@ type Config struct {
 	// Seed picks the MinHash functions. Indexes that are compared must
 	// share it.
 	Seed uint64
+	// Mask replaces what changes between copies of a template (numbers,
+	// phones, e-mails, links, handles, given names, places: see Mask)
+	// by slot markers before shingling, so that copies of one
+	// recruitment template that differ in name, city, pay and phone are
+	// near-duplicates. DefaultConfig turns it on; unlike the other
+	// fields, false is not replaced by the default (a bool cannot say
+	// "unset"), so a Config written field by field shingles the text as
+	// it is, as before masking existed.
+	Mask bool
 }
 
 // hubFloor: below this degree the fraction rule never makes a hub, so that
@@ -87,6 +96,7 @@ func DefaultConfig() Config {
 		TemplateSample: 20,
 		TemplateWords:  120,
 		Seed:           0x76696769612d6d78, // "vigia-mx"
+		Mask:           true,
 	}
 }
 
@@ -139,6 +149,7 @@ type Sketch struct {
 	set   []uint32
 	bands []uint32
 	words []string
+	vals  []uint32 // per slot marker in words, a hash of what it hides
 }
 
 // Shingles returns the sketch's shingle set (sorted; do not modify).
@@ -254,11 +265,53 @@ func (ix *Index) Len() int { return len(ix.ids) }
 // order.
 func (ix *Index) Sketch(ad Ad) *Sketch {
 	s := &Sketch{ad: ad, h: ix.h}
-	s.words = Words(ad.Text)
-	s.set = shingles(nil, s.words, ix.cfg.MinWords)
+	switch {
+	case !ix.cfg.Mask:
+		s.words = Words(ad.Text)
+		s.set = shingles(nil, s.words, ix.cfg.MinWords)
+	default:
+		s.words, s.vals = mask(nil, nil, ad.Text)
+		if len(s.words) >= ix.cfg.MinWords && templateWords(s.words) {
+			s.set = shinglesN(nil, s.words, ix.cfg.MinWords, maskedShingleN)
+		} else {
+			// Too little text besides the slots to call it a template:
+			// a bare title and a city ("guardia de seguridad,
+			// Monterrey"), or a short ad, whose few words unrelated
+			// recruiters write alike ("mandanos tu foto y edad al
+			// {TELEFONO} vacante en {LUGAR}"). On a million SYNTHETIC
+			// ads, masking short ads glued 5,357 of them from many
+			// networks into one cluster (bench/screen/README.md). Such
+			// ads are shingled as written, so that only their copies
+			// match; the masked words are still what a template shows.
+			s.set = shingles(nil, Words(ad.Text), ix.cfg.MinWords)
+		}
+	}
 	s.bands = ix.h.bandKeys(nil, s.set)
 	s.ad.Text = ""
 	return s
+}
+
+// minTemplateWords is how many different words, besides slots, a masked
+// ad needs for masked shingling (it also needs Config.MinWords words in
+// all, slots included). Job boards carry many bare titles with a
+// place ("ejecutivo de ventas, Monterrey"); masked, the same title from
+// unrelated employers in different cities would be "one template".
+const minTemplateWords = 10
+
+func templateWords(words []string) bool {
+	var seen [minTemplateWords]string
+	n := 0
+	for _, w := range words {
+		if IsSlot(w) || slices.Contains(seen[:n], w) {
+			continue
+		}
+		seen[n] = w
+		n++
+		if n == minTemplateWords {
+			return true
+		}
+	}
+	return false
 }
 
 // Add inserts an ad and returns its verified near-duplicates among the ads
@@ -306,11 +359,20 @@ func (ix *Index) AddSketch(s *Sketch) []Pair {
 		root := ix.tmpl.find(idx)
 		if int(ix.tmplKept[root]) < ix.cfg.TemplateSample {
 			ws := s.words[:min(len(s.words), ix.cfg.TemplateWords)]
-			wids := make([]uint32, len(ws))
+			wids := make([]uint32, len(ws), len(ws)+len(s.vals))
+			nslot := 0
 			for i, w := range ws {
 				wids[i] = ix.wordOf(w)
+				if IsSlot(w) {
+					nslot++
+				}
 			}
-			wr, wn = ix.words.put(wids), len(wids)
+			// The values hidden by the kept words' slots follow the
+			// words in the arena: no per-ad array for the many ads
+			// that have no slot or keep no words. (Mask gives one
+			// value per marker; unmasked words have no markers.)
+			wids = append(wids, s.vals[:nslot]...)
+			wr, wn = ix.words.put(wids), len(ws)
 			if wn > 0 {
 				ix.tmplKept[root]++
 			}
@@ -511,8 +573,8 @@ func (ix *Index) sync() {
 	}
 }
 
-// ClusterOf returns the cluster of an ad: "c-" followed by the smallest ad
-// ID in it. Ads alone in their cluster, and unknown IDs, give ok == false.
+// ClusterOf returns the cluster of an ad: ClusterID of the smallest ad ID
+// in it. Ads alone in their cluster, and unknown IDs, give ok == false.
 func (ix *Index) ClusterOf(id string) (clusterID string, ok bool) {
 	i, found := ix.byID[id]
 	if !found {
@@ -523,7 +585,7 @@ func (ix *Index) ClusterOf(id string) (clusterID string, ok bool) {
 	if ix.all.size[r] < 2 {
 		return "", false
 	}
-	return "c-" + ix.ids[ix.all.min[r]], true
+	return ClusterID(ix.ids[ix.all.min[r]]), true
 }
 
 // Stats returns counters and sizes.
