@@ -36,7 +36,7 @@ var goldenHashes = map[string]string{
 	"mutated":   "071966b3b13d1efe6a2de5f041cd2e83186efa225bff60b2efef73bc9e1ad101",
 	"testdata":  "8fa4918d9c885292060aad7e98d197aface8caf086b5105fb8d0719ca67a77fc",
 	"emscad":    "d33872f1c98b6016aa37c3e69cfef5b41ce797af8f45f7e2d724c7a4947d992d", // only when ../shared/data/ads is there
-	"index":     "a4d27ddc7486dd1c21d20068b202b17c6f3b982bde5afceb37113a9704c6e6e0",
+	"index":     "4327b035695c7d8acab246b269e2152714c97cf7ad5ef2578cf0f7714d3c9ae0",
 }
 
 // goldenKey is the token key of the golden run (synthetic, not a secret).
