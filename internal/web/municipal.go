@@ -22,7 +22,10 @@ import (
 
 // munTable is one source's counts by municipality for one state.
 type munTable struct {
-	Source      string
+	Source string
+	// Medida carries the measure to the municipality pages; empty for
+	// the default.
+	Medida      string
 	From, To    string
 	Unpublished []string
 	Vintages    []string
@@ -130,6 +133,9 @@ func (s *Server) municipalTables(ctx context.Context, m sesnsp.Measure, ent int)
 			return nil, err
 		}
 		t := munTable{Source: string(src), From: from.String(), To: to.String(), Unpublished: unpub, Vintages: vint}
+		if m.ID != "trata" {
+			t.Medida = m.ID
+		}
 		byMun := map[int]int64{}
 		for _, r := range rows {
 			t.Total += r.Value

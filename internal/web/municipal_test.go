@@ -233,3 +233,16 @@ func TestMunicipalityWithoutMunicipalData(t *testing.T) {
 		t.Error("municipal table shown with no municipal release")
 	}
 }
+
+// The state's measure follows the links to the municipality pages.
+func TestStateMunicipalTableKeepsMeasure(t *testing.T) {
+	s := munServer(t)
+	_, body := getPage(t, s, "/estados/MX-BCN?lang=en&medida=comparable")
+	if !strings.Contains(body, `href="/municipios/02004?lang=en&amp;medida=comparable"`) {
+		t.Errorf("measure lost on the link to the municipality: %q", regexp.MustCompile(`href="/municipios/02004[^"]*"`).FindString(body))
+	}
+	code, body := getPage(t, s, "/municipios/02004?lang=en&medida=comparable")
+	if code != http.StatusOK || !strings.Contains(body, "Human trafficking (comparable series)") {
+		t.Errorf("status %d, or measure not named", code)
+	}
+}
