@@ -71,7 +71,7 @@ func TestImportMunicipalZip(t *testing.T) {
 	for name, body := range map[string]string{
 		"RNID-Delitos_Municipal-2026-mar2026.csv":  csv,
 		"RNID-Delitos_Municipal-2026-mar2026.xlsx": "not read",
-		"Leeme.pdf":                                "not read",
+		"Leeme.pdf": "not read",
 	} {
 		w, _ := zw.Create(name)
 		w.Write([]byte(body))
