@@ -230,6 +230,9 @@ type stateData struct {
 	Latest    []*latest
 	Figures   []stateFigureRow
 	Revisions []revisionTable
+	// Municipal holds the counts by municipality, when a municipal release
+	// is held (municipal.go).
+	Municipal []munTable
 }
 
 type stateFigureRow struct {
@@ -297,6 +300,9 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 		if len(rt.Vintages) > 1 {
 			d.Revisions = append(d.Revisions, rt)
 		}
+	}
+	if d.Municipal, err = s.municipalTables(r.Context(), m, st.Code); err != nil {
+		return nil, err
 	}
 	d.Trend = trendChart(l, locale.T(l, "state.trend.title", measureName(l, m), st.Name), sers, st.Code, false)
 	return &view{Template: "state", Title: st.Name, Data: d}, nil

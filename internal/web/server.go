@@ -65,6 +65,7 @@ func (s *Server) routes() {
 	page("GET /{$}", "home", s.home)
 	page("GET /estados", "states", s.states)
 	page("GET /estados/{iso}", "state", s.state)
+	page("GET /municipios/{cve}", "municipality", s.municipality)
 	page("GET /analisis", "analysis", s.analysis)
 	page("GET /datos", "data", s.data)
 	page("GET /metodologia", "method", s.method)

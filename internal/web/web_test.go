@@ -381,7 +381,7 @@ func checkSchema(t *testing.T, where string, v any, sch map[string]any, resolve 
 // Every template runs with empty data, so a page can never fail on a
 // missing figure (pkgsite's templatecheck, by execution).
 func TestTemplatesWithZeroData(t *testing.T) {
-	zero := map[string]any{"home": homeData{}, "state": stateData{}, "states": statesData{}, "analysis": analysisData{},
+	zero := map[string]any{"home": homeData{}, "state": stateData{}, "municipality": municipalityData{}, "states": statesData{}, "analysis": analysisData{},
 		"data": dataPage{}, "method": []sesnsp.Measure{}, "error": "", "check": checkData{},
 		"report": reportData{}, "receipt": reportData{}, "follow": followData{Follow: &desk.Followup{}}, "hotline_stats": statsData{},
 		"console_login": loginData{}, "console_home": consoleData{Page: consoleHomeData{Tasks: []store.DueTask{{ID: 1, CaseID: 1, DueOn: "2026-01-01"}}}, StateOf: stateName},
