@@ -158,7 +158,9 @@ func (m *Model) phraseScore(folded string, explain bool) (float64, []PhraseHit) 
 	})
 	var hits []PhraseHit
 	for _, c := range pos {
-		if c.w*scale < m.ExplainMin || len(hits) >= MaxPhrases {
+		// Below ExplainMin a phrase says little, but the strongest one is
+		// kept so that a risk with no rule behind it still shows its words.
+		if len(hits) >= MaxPhrases || c.w*scale < m.ExplainMin && len(hits) > 0 {
 			break
 		}
 		merged := false
