@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -142,6 +143,9 @@ type sampler struct {
 	done chan struct{}
 
 	rssFirst           int64 // bytes
+	cpuFirst, cpuLast  time.Duration
+	selfFirst          time.Duration
+	started            time.Time
 	rssPeak, hwm       int64
 	walPeak, walLast   int64
 	loadFirst, loadMax float64
@@ -151,7 +155,7 @@ type sampler struct {
 }
 
 func startSampler(ctx context.Context, pid int, wal string) *sampler {
-	s := &sampler{pid: pid, wal: wal, stop: make(chan struct{}), done: make(chan struct{}), loadFirst: -1}
+	s := &sampler{pid: pid, wal: wal, stop: make(chan struct{}), done: make(chan struct{}), loadFirst: -1, started: time.Now(), selfFirst: selfCPU(), cpuFirst: -1}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(250 * time.Millisecond)
@@ -180,6 +184,12 @@ func (s *sampler) sample(load bool) {
 			}
 			s.rssPeak = max(s.rssPeak, rss)
 			s.hwm = max(s.hwm, hwm)
+		}
+		if cpu, ok := procCPU(s.pid); ok {
+			if s.cpuFirst < 0 {
+				s.cpuFirst = cpu
+			}
+			s.cpuLast = cpu
 		}
 	}
 	if s.wal != "" {
@@ -211,6 +221,13 @@ func (s *sampler) finish(w io.Writer) {
 	if s.pid > 0 {
 		fmt.Fprintf(w, "server pid %d: RSS %.0f MB when the load began; peak RSS (VmHWM) %.0f MB; highest sampled VmRSS %.0f MB\n", s.pid, mb(s.rssFirst), mb(s.hwm), mb(s.rssPeak))
 	}
+	el := time.Since(s.started)
+	if s.pid > 0 && s.cpuFirst >= 0 {
+		c := s.cpuLast - s.cpuFirst
+		fmt.Fprintf(w, "server CPU: %.1f s user+system in %.1f s (%.0f%% of %d cores)\n", c.Seconds(), el.Seconds(), 100*c.Seconds()/el.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU())
+	}
+	self := selfCPU() - s.selfFirst
+	fmt.Fprintf(w, "load tool CPU: %.1f s user+system (%.0f%% of %d cores)\n", self.Seconds(), 100*self.Seconds()/el.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU())
 	if s.wal != "" {
 		fmt.Fprintf(w, "SQLite WAL %s: peak %.1f MB, at the end of the load %.1f MB\n", s.wal, mb(s.walPeak), mb(s.walLast))
 	}
@@ -250,4 +267,37 @@ func procMem(pid int) (rss, hwm int64, ok bool) {
 		}
 	}
 	return rss, hwm, hwm > 0
+}
+
+// procCPU reads a process's user+system time from /proc/PID/stat (fields
+// 14 and 15, in clock ticks of 1/100 s: USER_HZ on Linux).
+func procCPU(pid int) (time.Duration, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, false
+	}
+	fs := strings.Fields(string(b[i+1:])) // fs[0] is field 3
+	if len(fs) < 13 {
+		return 0, false
+	}
+	u, err1 := strconv.ParseInt(fs[11], 10, 64)
+	st, err2 := strconv.ParseInt(fs[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(u+st) * 10 * time.Millisecond, true
+}
+
+// selfCPU is the load tool's own user+system time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
