@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,8 +211,9 @@ func TestProjectionBacktest(t *testing.T) {
 		}
 		t.Logf("%s: held by month %s", src, strings.Join(ms, " "))
 		t.Logf("%s: held by year %s", src, strings.Join(ys, " "))
-		seas, t12 := otherEstimators(hist, bt)
+		seas, t12, oldCov := otherEstimators(hist, bt)
 		t.Logf("%s: MAPE on the same cases: run-rate %.1f %%, seasonal (3 base years) %.1f %%, trailing 12 months %.1f %%", src, bt.MAPE*100, seas*100, t12*100)
+		t.Logf("%s: the old seasonal low–high range held the total %.1f %% of the time", src, oldCov*100)
 		if cov < 0.75 || cov > 0.85 {
 			t.Errorf("%s: coverage %.1f %%, want 75–85 %%", src, cov*100)
 		}
@@ -229,9 +231,9 @@ func TestProjectionBacktest(t *testing.T) {
 // to date over the mean share of months 1..m in the last three complete
 // years) and of a trailing-12-month one (year to date plus (12−m)/12 of the
 // last 12 months). Cases one cannot make are skipped.
-func otherEstimators(hist map[int][12]int64, bt stats.Backtest) (seasonal, trailing float64) {
+func otherEstimators(hist map[int][12]int64, bt stats.Backtest) (seasonal, trailing, oldCoverage float64) {
 	var sa, ta float64
-	var sn, tn int
+	var sn, tn, held int
 	for _, c := range bt.Cases {
 		cur := hist[c.Year]
 		var ytd int64
@@ -263,6 +265,10 @@ func otherEstimators(hist map[int][12]int64, bt stats.Backtest) (seasonal, trail
 			est := float64(ytd) / (s / float64(len(shares)))
 			sa += math.Abs(float64(c.Total)-est) / float64(c.Total)
 			sn++
+			lo, hi := float64(ytd)/slices.Max(shares), float64(ytd)/slices.Min(shares)
+			if lo <= float64(c.Total) && float64(c.Total) <= hi {
+				held++
+			}
 		}
 		if prev, ok := hist[c.Year-1]; ok {
 			var last12 int64
@@ -275,5 +281,5 @@ func otherEstimators(hist map[int][12]int64, bt stats.Backtest) (seasonal, trail
 			tn++
 		}
 	}
-	return sa / float64(max(sn, 1)), ta / float64(max(tn, 1))
+	return sa / float64(max(sn, 1)), ta / float64(max(tn, 1)), float64(held) / float64(max(sn, 1))
 }
