@@ -30,9 +30,9 @@ const ProjectionLevel = 0.8
 // 2015–2019 have a dispersion near 30, 2020–2024 near 3.5).
 const dispersionMonths = 60
 
-// seriesStart is the first month of the 2015 methodology: history (for
-// projections and "the most since") is read from here.
-var seriesStart = sesnsp.MakeYM(2015, 1)
+// seriesStart is where history (for projections, the dispersion and "the
+// most since") is read from: the one definition is sesnsp.SeriesStart.
+const seriesStart = sesnsp.SeriesStart
 
 // Params choose the analysis.
 type Params struct {
@@ -707,7 +707,7 @@ func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p 
 	y := p.From.Year()
 	totals := map[int]int64{y: *sb.Total}
 	var missing []int
-	for yy := 2015; yy < y; yy++ {
+	for yy := seriesStart.Year(); yy < y; yy++ {
 		var t int64
 		ok := true
 		for mo := p.From.Month(); mo <= p.To.Month(); mo++ {

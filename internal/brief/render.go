@@ -120,11 +120,11 @@ func (r *renderer) item(format string, args ...any) {
 }
 
 func (r *renderer) monthName(s string) string {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	if m < 1 || m > 12 {
+	ym, err := sesnsp.ParseYM(s)
+	if err != nil {
 		return s
 	}
+	y, m := ym.Year(), ym.Month()
 	if r.lang == "en" {
 		return fmt.Sprintf("%s %d", monthsEN[m-1], y)
 	}
@@ -490,10 +490,10 @@ func yearList(ys []int, and string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " " + and + " " + parts[len(parts)-1]
 }
 
+// parseYM reads a month the brief itself wrote.
 func parseYM(s string) sesnsp.YM {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	return sesnsp.MakeYM(y, m)
+	m, _ := sesnsp.ParseYM(s)
+	return m
 }
 
 func monthOf(lang string, m sesnsp.YM) string {

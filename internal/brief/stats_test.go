@@ -108,8 +108,8 @@ func TestMostSinceRules(t *testing.T) {
 func TestLongPeriodDoesNotOverlap(t *testing.T) {
 	st := seededStore(t, sqliteStore(t))
 	for _, c := range []struct {
-		from, to        sesnsp.YM
-		shift           int
+		from, to         sesnsp.YM
+		shift            int
 		prevFrom, prevTo string
 	}{
 		{ym(2022, 1), ym(2022, 6), 12, "2021-01", "2021-06"},

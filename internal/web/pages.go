@@ -16,7 +16,7 @@ import (
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
-var seriesStart = sesnsp.MakeYM(2015, 1)
+const seriesStart = sesnsp.SeriesStart // defined once, in sesnsp
 
 // latest is the analysis of the last 12 months of one source, ending with
 // its last published month.
@@ -335,9 +335,8 @@ func stateSexAge(ser *brief.Series, code int, lt *latest) (sex, age []brief.Brea
 }
 
 func parseYM(s string) sesnsp.YM {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	return sesnsp.MakeYM(y, m)
+	m, _ := sesnsp.ParseYM(s)
+	return m
 }
 
 func (s *Server) revisionTable(ctx context.Context, src sesnsp.Source, m sesnsp.Measure, code int) (revisionTable, error) {
@@ -542,11 +541,8 @@ func briefParams(from, to, states, vintage, measure string) (brief.Params, error
 }
 
 func parseMonth(s string) (sesnsp.YM, bool) {
-	var y, m int
-	if n, err := fmt.Sscanf(s, "%4d-%2d", &y, &m); n != 2 || err != nil || m < 1 || m > 12 || y < 2015 || y > 2100 {
-		return 0, false
-	}
-	return sesnsp.MakeYM(y, m), true
+	m, err := sesnsp.ParseYM(s)
+	return m, err == nil && sesnsp.InSeries(m)
 }
 
 type dataPage struct {
