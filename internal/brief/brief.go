@@ -528,7 +528,7 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	if len(bySub) > 1 {
 		sb.BySubtipo = breakdown(bySub, total, nil)
 	}
-	revs, err := revisions(ctx, d, p, src, res, pub, national)
+	revs, err := revisions(ctx, d, p, src, res, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -794,54 +794,4 @@ func breakdown(m map[string]int64, total int64, rateOf func(string) *RateInfo) [
 		return 1
 	})
 	return out
-}
-
-// revisions compares each month of the period with the release before the
-// one it was taken from, so that a reader sees which figures moved.
-func revisions(ctx context.Context, d Data, p Params, src sesnsp.Source, res store.Result, pub []sesnsp.YM, national map[sesnsp.YM]int64) ([]Revision, error) {
-	all, err := d.Releases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// For each month, the newest release older than the one used.
-	prevOf := map[string][]sesnsp.YM{}
-	for _, m := range pub {
-		cur := res.ByMonth[m]
-		var best *store.Release
-		for i, r := range all {
-			if r.Source == src && r.Cutoff < cur.Cutoff && r.Covers(m) && (best == nil || r.Cutoff > best.Cutoff) {
-				best = &all[i]
-			}
-		}
-		if best != nil {
-			prevOf[best.Vintage] = append(prevOf[best.Vintage], m)
-		}
-	}
-	out := []Revision{}
-	for v, ms := range prevOf {
-		old, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: ms[0], To: ms[len(ms)-1], Vintage: v, National: true})
-		if err != nil {
-			return nil, fmt.Errorf("brief: revisions against %s: %w", v, err)
-		}
-		was := map[sesnsp.YM]int64{}
-		for _, r := range old.Rows {
-			if p.Measure.Counts(r.Month.Year(), r.Tipo) {
-				was[r.Month] += r.Value
-			}
-		}
-		for _, m := range ms {
-			if _, ok := old.ByMonth[m]; ok && was[m] != national[m] {
-				out = append(out, Revision{Month: m.String(), Before: v, Old: was[m], After: res.ByMonth[m].Vintage, New: national[m]})
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b Revision) int {
-		if a.Month < b.Month {
-			return -1
-		} else if a.Month > b.Month {
-			return 1
-		}
-		return 0
-	})
-	return out, nil
 }

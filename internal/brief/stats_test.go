@@ -283,3 +283,50 @@ func otherEstimators(hist map[int][12]int64, bt stats.Backtest) (seasonal, trail
 	}
 	return sa / float64(max(sn, 1)), ta / float64(max(tn, 1)), float64(held) / float64(max(sn, 1))
 }
+
+// Revisions come from one place: the brief's list, `vigia revisions` and
+// the state pages' table agree on the same months.
+func TestRevisionsComputedOnce(t *testing.T) {
+	st := seededStore(t, sqliteStore(t))
+	ctx := context.Background()
+	m, _ := sesnsp.MeasureByID("trata")
+	revs, err := brief.Compare(ctx, st, sesnsp.Carpetas, m, ym(2026, 1), ym(2026, 3), "ene2026", "feb2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 1 || revs[0] != (brief.Revision{Month: "2026-01", Before: "ene2026", Old: 38, After: "feb2026", New: 42}) {
+		t.Errorf("Compare(ene2026, feb2026) = %+v, want January 38 → 42", revs)
+	}
+	// The brief of H1 2022 from the newest releases lists what Compare
+	// finds between jul23 and nov24 for those months.
+	b := build(t, st, ym(2022, 1), ym(2022, 6), "", "trata").Carpetas
+	want, err := brief.Compare(ctx, st, sesnsp.Carpetas, m, ym(2022, 1), ym(2022, 6), "jul23", "nov24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(b.Revisions) != fmt.Sprint(want) || len(want) != 4 {
+		t.Errorf("brief revisions %+v, Compare %+v", b.Revisions, want)
+	}
+	// Yearly national totals by release: 2022 is 807 in nov24.
+	yr, err := brief.RevisionsByYear(ctx, st, sesnsp.Carpetas, m, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range yr.Rows {
+		if r.Year != 2022 {
+			continue
+		}
+		for i, v := range yr.Vintages {
+			if v == "nov24" && r.Values[i] != nil && *r.Values[i] == 807 {
+				found = true
+			}
+		}
+		if !r.Revised {
+			t.Errorf("2022 not marked revised: %+v", r)
+		}
+	}
+	if !found {
+		t.Errorf("2022 in nov24 is not 807: %+v", yr)
+	}
+}

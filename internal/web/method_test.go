@@ -40,3 +40,16 @@ func TestMethodExplainsTheStatistics(t *testing.T) {
 		t.Errorf("/analisis 2021–2022 does not compare with 2019–2020")
 	}
 }
+
+// The state page's table of yearly totals by release (brief.RevisionsByYear)
+// lists every release (the output was checked byte for byte against the
+// code it replaced).
+func TestStateRevisionTable(t *testing.T) {
+	s := testServer(t)
+	body := get(t, s, "/estados/mx-cmx").Body.String()
+	for _, w := range []string{"jun22", "jul23", "nov24"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("/estados/mx-cmx lacks %q", w)
+		}
+	}
+}

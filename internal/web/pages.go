@@ -340,68 +340,12 @@ func parseYM(s string) sesnsp.YM {
 }
 
 func (s *Server) revisionTable(ctx context.Context, src sesnsp.Source, m sesnsp.Measure, code int) (revisionTable, error) {
-	rt := revisionTable{Source: string(src)}
-	rels, err := s.store.Releases(ctx)
-	if err != nil {
-		return rt, err
+	yr, err := brief.RevisionsByYear(ctx, s.store, src, m, code)
+	rt := revisionTable{Source: string(src), Vintages: yr.Vintages}
+	for _, r := range yr.Rows {
+		rt.Rows = append(rt.Rows, revisionRow{Year: r.Year, Values: r.Values, Revised: r.Revised})
 	}
-	var names []string
-	for _, r := range rels {
-		if r.Source == src && !slices.Contains(names, r.Vintage) {
-			names = append(names, r.Vintage)
-		}
-	}
-	years := map[int]bool{}
-	totals := map[string]map[int]int64{}
-	full := map[string]map[int]bool{}
-	for _, v := range names {
-		ser, err := brief.LoadSeries(ctx, s.store, src, m, seriesStart, sesnsp.MakeYM(2100, 12), v)
-		if err != nil {
-			return rt, err
-		}
-		totals[v], full[v] = map[int]int64{}, map[int]bool{}
-		for y := 2015; y <= 2100; y++ {
-			ok := true
-			var t int64
-			for mo := 1; mo <= 12; mo++ {
-				ym := sesnsp.MakeYM(y, mo)
-				if !ser.Published(ym) {
-					ok = false
-					break
-				}
-				t += ser.ByState[code][ym]
-			}
-			if ok {
-				totals[v][y], full[v][y] = t, true
-				years[y] = true
-			}
-		}
-	}
-	rt.Vintages = names
-	var ys []int
-	for y := range years {
-		ys = append(ys, y)
-	}
-	slices.Sort(ys)
-	for _, y := range ys {
-		row := revisionRow{Year: y}
-		var first *int64
-		for _, v := range names {
-			if !full[v][y] {
-				row.Values = append(row.Values, nil)
-				continue
-			}
-			t := totals[v][y]
-			row.Values = append(row.Values, &t)
-			if first == nil {
-				first = &t
-			} else if *first != t {
-				row.Revised = true
-			}
-		}
-		rt.Rows = append(rt.Rows, row)
-	}
-	return rt, nil
+	return rt, err
 }
 
 type statesData struct {
