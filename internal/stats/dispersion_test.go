@@ -270,3 +270,22 @@ func TestMostSince(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDispersedInterval checks the floor and the ordering for any count,
+// dispersion and level.
+func FuzzDispersedInterval(f *testing.F) {
+	f.Add(int64(0), 2.0, 0.95)
+	f.Add(int64(936), 3.5, 0.95)
+	f.Add(int64(7), 31.0, 0.8)
+	f.Add(int64(1e6), 1.3, 0.999)
+	f.Fuzz(func(t *testing.T, k int64, phi, level float64) {
+		if k < 0 || k > 1e9 || !(level > 0 && level < 1) || !(phi >= 0 && phi < 1e4) {
+			return
+		}
+		plo, phi0 := PoissonInterval(k, level)
+		lo, hi := DispersedInterval(k, phi, level)
+		if math.IsNaN(lo) || math.IsNaN(hi) || lo < 0 || lo > plo || hi < phi0 || lo > hi {
+			t.Errorf("DispersedInterval(%d, %v, %v) = (%v, %v); Poisson (%v, %v)", k, phi, level, lo, hi, plo, phi0)
+		}
+	})
+}
