@@ -505,18 +505,20 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 
 	sb.Projection = project(res, national, p.To)
 	highest(sb, res, national, p, phi)
+	sexOf := func(k string) conapo.Sex {
+		return map[string]conapo.Sex{"mujer": conapo.Mujeres, "hombre": conapo.Hombres}[sesnsp.Key(k)]
+	}
 	sb.BySex = breakdown(bySex, total, func(k string) *RateInfo {
-		sex := map[string]conapo.Sex{"mujer": conapo.Mujeres, "hombre": conapo.Hombres}[sesnsp.Key(k)]
-		if sex == "" {
+		if sexOf(k) == "" {
 			return nil
 		}
-		return rate(pop, 0, sex, bySex[k], ym, phi)
+		return rate(pop, 0, sexOf(k), bySex[k], ym, phi)
 	})
 	if len(sb.BySex) > 0 {
 		var known, all int64
 		for _, b := range sb.BySex {
 			all += b.Count
-			if b.Rate != nil {
+			if sexOf(b.Key) != "" {
 				known += b.Count
 			}
 		}

@@ -375,7 +375,7 @@ func (sb *SourceBrief) HighestText(lang string) string {
 		return t["record"] + brk
 	case sb.HighestNone == "below-previous" && sb.HighestVersus != nil:
 		v := sb.HighestVersus
-		return fmt.Sprintf("%s: %s; %s", t["since"], t["noClaim"], fmt.Sprintf(t["belowPrev"], v.Year, Int(v.Total)+vsBasis))
+		return fmt.Sprintf("%s: %s; %s%s", t["since"], t["noClaim"], fmt.Sprintf(t["belowPrev"], v.Year, Int(v.Total)+vsBasis), brk)
 	case sb.HighestNone == "within-noise" && sb.HighestVersus != nil:
 		v := sb.HighestVersus
 		return fmt.Sprintf("%s: %s; %s%s", t["since"], t["noClaim"], fmt.Sprintf(t["noise"], v.Year, Int(v.Total)+vsBasis), brk)
