@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/ingest"
@@ -69,12 +68,12 @@ func cmdBrief(ctx context.Context, env *environment, args []string) error {
 }
 
 func parseMonth(flag, s string) (sesnsp.YM, error) {
-	var y, m int
 	if s == "" {
 		return 0, fmt.Errorf("%s is required (YYYY-MM)", flag)
 	}
-	if n, err := fmt.Sscanf(strings.TrimSpace(s), "%4d-%2d", &y, &m); n != 2 || err != nil || m < 1 || m > 12 || y < 2015 || y > 2100 {
+	m, err := sesnsp.ParseYM(s)
+	if err != nil || !sesnsp.InSeries(m) {
 		return 0, fmt.Errorf("%s %q: want a month as YYYY-MM from 2015-01 on", flag, s)
 	}
-	return sesnsp.MakeYM(y, m), nil
+	return m, nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
-	"github.com/vigia-mx/vigia/internal/store"
 )
 
 func cmdReleases(ctx context.Context, env *environment, args []string) error {
@@ -75,37 +74,16 @@ func cmdRevisions(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer st.Close()
-	totals := func(v string) (map[sesnsp.YM]int64, store.Result, error) {
-		res, err := st.Cells(ctx, store.Query{Source: src, Tipos: m.AllTipos(), From: fm, To: tm, Vintage: v})
-		out := map[sesnsp.YM]int64{}
-		for _, r := range res.Rows {
-			if m.Counts(r.Month.Year(), r.Tipo) {
-				out[r.Month] += r.Value
-			}
-		}
-		return out, res, err
-	}
-	old, oldRes, err := totals(*a)
-	if err != nil {
-		return err
-	}
-	cur, curRes, err := totals(*b)
+	revs, err := brief.Compare(ctx, st, src, m, fm, tm, *a, *b)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "MONTH\t%s\t%s\tCHANGE\n", *a, *b)
-	changed := 0
-	for mo := fm; mo <= tm; mo++ {
-		_, inA := oldRes.ByMonth[mo]
-		_, inB := curRes.ByMonth[mo]
-		if !inA || !inB || old[mo] == cur[mo] {
-			continue
-		}
-		changed++
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mo, brief.Int(old[mo]), brief.Int(cur[mo]), brief.SignedInt(cur[mo]-old[mo]))
+	for _, r := range revs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Month, brief.Int(r.Old), brief.Int(r.New), brief.SignedInt(r.New-r.Old))
 	}
 	tw.Flush()
-	fmt.Fprintf(env.stdout, "%d months revised (%s, %s) between %s and %s\n", changed, src, m.ID, *a, *b)
+	fmt.Fprintf(env.stdout, "%d months revised (%s, %s) between %s and %s\n", len(revs), src, m.ID, *a, *b)
 	return nil
 }

@@ -16,12 +16,23 @@ import (
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
-// Level is the confidence level of every interval Vigía prints.
+// Level is the confidence level of every interval Vigía prints for a
+// count or a rate.
 const Level = 0.95
 
-// seriesStart is the first month of the 2015 methodology: history (for
-// projections and "the most since") is read from here.
-var seriesStart = sesnsp.MakeYM(2015, 1)
+// ProjectionLevel is the level of the year-end projection's interval: an
+// 80 % interval, whose coverage the backtest checks (TestProjectionBacktest).
+const ProjectionLevel = 0.8
+
+// dispersionMonths is the window the dispersion is estimated over: the five
+// years ending with the period's last month, long enough for ~59 monthly
+// changes, short enough to follow how the series is recorded now (victims
+// 2015–2019 have a dispersion near 30, 2020–2024 near 3.5).
+const dispersionMonths = 60
+
+// seriesStart is where history (for projections, the dispersion and "the
+// most since") is read from: the one definition is sesnsp.SeriesStart.
+const seriesStart = sesnsp.SeriesStart
 
 // Params choose the analysis.
 type Params struct {
@@ -65,7 +76,12 @@ type Period struct {
 	Months       int    `json:"months"`
 	PreviousFrom string `json:"previous_from"`
 	PreviousTo   string `json:"previous_to"`
-	Vintage      string `json:"requested_vintage,omitempty"`
+	// PreviousShift is how many months back the comparison period lies: 12
+	// for periods of up to a year; for longer ones the next multiple of 12,
+	// so the two periods never overlap and still cover the same calendar
+	// months.
+	PreviousShift int    `json:"previous_shift_months"`
+	Vintage       string `json:"requested_vintage,omitempty"`
 }
 
 // StateRef names a state.
@@ -96,7 +112,9 @@ type SourceBrief struct {
 	PublishedMonths   int           `json:"published_months"`
 	Unpublished       []string      `json:"unpublished_months"`
 	Total             *int64        `json:"total"`
-	TotalCI           *[2]float64   `json:"total_ci95"`
+	TotalCI           *[2]float64   `json:"total_ci95"` // allows for overdispersion (see Dispersion); never narrower than TotalCIPoisson
+	TotalCIPoisson    *[2]float64   `json:"total_ci95_poisson"`
+	Dispersion        *Dispersion   `json:"dispersion"`
 	PreviousYearTotal *int64        `json:"previous_year_total"`
 	ChangeAbs         *int64        `json:"change_abs"`
 	ChangePct         *float64      `json:"change_pct"` // null is "n.d." (base 0)
@@ -118,7 +136,17 @@ type SourceBrief struct {
 	// HighestNone says why no "the most since" comparison is made:
 	// "unpublished-months" (the period has months not published) or
 	// "several-years" (the period spans more than one calendar year).
-	HighestNone string `json:"highest_none,omitempty"`
+	// "below-previous" (the period is not above the year before) or
+	// "within-noise" (above the years it would pass over by less than
+	// noise); then HighestVersus is the year that stops the claim.
+	HighestNone   string     `json:"highest_none,omitempty"`
+	HighestVersus *YearTotal `json:"highest_versus,omitempty"`
+	// HighestAcrossBreak is true when a comparison reaches from 2026 (RNID)
+	// back to the years before it; the text then says so.
+	HighestAcrossBreak bool `json:"highest_across_break,omitempty"`
+	// UnknownSexPct is the share of victims whose sex is not identified:
+	// rates by sex leave them out, so both are lower bounds.
+	UnknownSexPct *float64 `json:"unknown_sex_share_pct,omitempty"`
 	// PreviousUnpublished lists the months a year earlier that are not
 	// published, when they keep the year-on-year comparison from being made.
 	PreviousUnpublished []string    `json:"previous_unpublished_months,omitempty"`
@@ -136,27 +164,62 @@ type MonthValue struct {
 	Vintage string `json:"vintage"`
 }
 
-// RateInfo is a rate per 100,000 with its interval.
-type RateInfo struct {
-	Per100k    float64 `json:"per_100k"`
-	Low        float64 `json:"low"`
-	High       float64 `json:"high"`
-	Annualised bool    `json:"annualised"`
-	Population string  `json:"population"`
+// Dispersion is how overdispersed the national monthly series is (see
+// stats.Dispersion), over the months From…To.
+type Dispersion struct {
+	Phi   float64 `json:"phi"`  // as estimated
+	Used  float64 `json:"used"` // at least 1: what the intervals use
+	Pairs int     `json:"pairs"`
+	From  string  `json:"from"`
+	To    string  `json:"to"`
 }
 
-// ProjInfo is the year-end projection.
+// RateInfo is a rate per 100,000 with its interval.
+type RateInfo struct {
+	Per100k     float64 `json:"per_100k"`
+	Low         float64 `json:"low"` // allows for overdispersion
+	High        float64 `json:"high"`
+	LowPoisson  float64 `json:"low_poisson"`
+	HighPoisson float64 `json:"high_poisson"`
+	Annualised  bool    `json:"annualised"`
+	Population  string  `json:"population"`
+}
+
+// ProjInfo is the year-end projection: the run-rate (Mid) with an interval
+// at Level (Low–High), and how such intervals fared on the earlier years of
+// the series (Backtest).
 type ProjInfo struct {
-	Year      int     `json:"year"`
-	Months    int     `json:"months"`
-	YTD       int64   `json:"ytd"`
-	RunRate   float64 `json:"run_rate"`
-	Low       float64 `json:"low"`
-	Mid       float64 `json:"mid"`
-	High      float64 `json:"high"`
-	BaseYears []int   `json:"base_years"`
-	Seasonal  bool    `json:"seasonal"`
-	Label     string  `json:"label"`
+	Year     int     `json:"year"`
+	Months   int     `json:"months"`
+	YTD      int64   `json:"ytd"`
+	RunRate  float64 `json:"run_rate"`
+	Low      float64 `json:"low"`
+	Mid      float64 `json:"mid"`
+	High     float64 `json:"high"`
+	Level    float64 `json:"level"`
+	Interval bool    `json:"interval"` // false with no complete earlier year: Low = Mid = High
+	// BaseYears are the complete earlier years whose run-rate errors set
+	// the interval's width (Dispersion).
+	BaseYears  []int         `json:"base_years"`
+	Dispersion float64       `json:"dispersion"`
+	Seasonal   bool          `json:"seasonal"` // always false since the seasonal estimate was dropped
+	Backtest   *BacktestInfo `json:"backtest"`
+	// AcrossBreak is true when a 2026 (RNID) projection learns from years
+	// before the change of methodology.
+	AcrossBreak bool   `json:"across_break,omitempty"`
+	Label       string `json:"label"`
+}
+
+// BacktestInfo is how the same projection fared on the complete years
+// before the projected one: Covered of Cases intervals held the actual
+// total.
+type BacktestInfo struct {
+	From     int     `json:"from"`
+	To       int     `json:"to"`
+	Cases    int     `json:"cases"`
+	Covered  int     `json:"covered"`
+	Coverage float64 `json:"coverage_pct"`
+	MAPE     float64 `json:"mape_pct"` // mean absolute error of the run-rate, % of the actual total
 }
 
 // GroupInfo is the group of states asked for.
@@ -192,6 +255,8 @@ type Breakdown struct {
 	Count    int64    `json:"count"`
 	SharePct *float64 `json:"share_pct"`
 	Rate     *float64 `json:"rate_per_100k,omitempty"`
+	RateLow  *float64 `json:"rate_low,omitempty"`
+	RateHigh *float64 `json:"rate_high,omitempty"`
 }
 
 // Revision is a month whose national count changed between two releases.
@@ -212,10 +277,12 @@ func Build(ctx context.Context, d Data, pop *conapo.Table, p Params) (*Brief, er
 		return nil, fmt.Errorf("brief: the series starts in %s; %s is before it", seriesStart, p.From)
 	}
 	months := int(p.To-p.From) + 1
+	shift := PreviousShift(months)
 	b := &Brief{
 		Measure: MeasureInfo{p.Measure.ID, p.Measure.Name, p.Measure.NameEN, p.Measure.Note, p.Measure.NoteEN},
 		Period: Period{From: p.From.String(), To: p.To.String(), Months: months,
-			PreviousFrom: (p.From - 12).String(), PreviousTo: (p.To - 12).String(), Vintage: p.Vintage},
+			PreviousFrom: (p.From - sesnsp.YM(shift)).String(), PreviousTo: (p.To - sesnsp.YM(shift)).String(),
+			PreviousShift: shift, Vintage: p.Vintage},
 		Vintage: map[string]any{},
 	}
 	for _, c := range p.States {
@@ -237,6 +304,17 @@ func Build(ctx context.Context, d Data, pop *conapo.Table, p Params) (*Brief, er
 		b.Notes = append(b.Notes, "methodology-break")
 	}
 	return b, nil
+}
+
+// PreviousShift is how far back, in months, a period of n months is
+// compared: a year for up to 12 months, else the next multiple of 12 (a
+// 24-month period against the 24 months before it, not against a window
+// sharing 12 of its months).
+func PreviousShift(n int) int {
+	if n <= 12 {
+		return 12
+	}
+	return (n + 11) / 12 * 12
 }
 
 func stateRef(c int) StateRef {
@@ -270,7 +348,10 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	// The national history (for projections and "the most since") and the
 	// detail of the period (states, sex, age) are two queries: the detail of
 	// ten years would be tens of thousands of rows.
-	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: seriesStart, To: p.To, Vintage: p.Vintage, National: true})
+	// It reaches past To only for periods ending before the series has
+	// five years, to fill the dispersion window.
+	histTo := max(p.To, seriesStart+dispersionMonths-1)
+	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: seriesStart, To: histTo, Vintage: p.Vintage, National: true})
 	if err != nil {
 		return nil, fmt.Errorf("brief: %s: %w", src, err)
 	}
@@ -356,19 +437,26 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 		sb.Monthly = append(sb.Monthly, MonthValue{Month: m.String(), Count: national[m], Vintage: res.ByMonth[m].Vintage})
 	}
 	sb.Total = &total
-	lo, hi := stats.PoissonInterval(max(total, 0), Level)
+	sb.Dispersion = dispersion(res, national, histTo)
+	phi := sb.Dispersion.Used
+	lo, hi := stats.DispersedInterval(max(total, 0), phi, Level)
 	sb.TotalCI = &[2]float64{lo, hi}
+	plo, phi0 := stats.PoissonInterval(max(total, 0), Level)
+	sb.TotalCIPoisson = &[2]float64{plo, phi0}
 
-	// The same months a year earlier, all of them published, or no comparison.
+	// The same months a year earlier (for periods over a year, the same
+	// calendar months of the period just before), all of them published, or
+	// no comparison.
 	var prev int64
 	prevOK := true
+	shift := sesnsp.YM(PreviousShift(months(p)))
 	for _, m := range pub {
-		if _, ok := res.ByMonth[m-12]; !ok {
+		if _, ok := res.ByMonth[m-shift]; !ok {
 			prevOK = false
-			sb.PreviousUnpublished = append(sb.PreviousUnpublished, (m - 12).String())
+			sb.PreviousUnpublished = append(sb.PreviousUnpublished, (m - shift).String())
 			continue
 		}
-		prev += national[m-12]
+		prev += national[m-shift]
 	}
 	if prevOK {
 		sb.PreviousYearTotal = &prev
@@ -380,7 +468,7 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	}
 
 	ym := toYearMonths(pub)
-	sb.Rate = rate(pop, 0, conapo.Total, total, ym)
+	sb.Rate = rate(pop, 0, conapo.Total, total, ym, phi)
 
 	// Ranking of the states over the published months.
 	var counts, rates []float64
@@ -388,7 +476,7 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 		f := StateFigure{Count: byState[c], InGroup: slices.Contains(p.States, c)}
 		ref := stateRef(c)
 		f.Code, f.ISO, f.Name = ref.Code, ref.ISO, ref.Name
-		if r := rate(pop, c, conapo.Total, byState[c], ym); r != nil {
+		if r := rate(pop, c, conapo.Total, byState[c], ym, phi); r != nil {
 			f.Rate, f.RateLow, f.RateHigh = &r.Per100k, &r.Low, &r.High
 			rates = append(rates, r.Per100k)
 		} else {
@@ -416,27 +504,70 @@ func buildSource(ctx context.Context, d Data, pop *conapo.Table, p Params, src s
 	}
 
 	sb.Projection = project(res, national, p.To)
-	highest(sb, res, national, p)
-	sb.BySex = breakdown(bySex, total, func(k string) *float64 {
-		sex := map[string]conapo.Sex{"mujer": conapo.Mujeres, "hombre": conapo.Hombres}[sesnsp.Key(k)]
-		if sex == "" {
+	highest(sb, res, national, p, phi)
+	sexOf := func(k string) conapo.Sex {
+		return map[string]conapo.Sex{"mujer": conapo.Mujeres, "hombre": conapo.Hombres}[sesnsp.Key(k)]
+	}
+	sb.BySex = breakdown(bySex, total, func(k string) *RateInfo {
+		if sexOf(k) == "" {
 			return nil
 		}
-		if r := rate(pop, 0, sex, bySex[k], ym); r != nil {
-			return &r.Per100k
-		}
-		return nil
+		return rate(pop, 0, sexOf(k), bySex[k], ym, phi)
 	})
+	if len(sb.BySex) > 0 {
+		var known, all int64
+		for _, b := range sb.BySex {
+			all += b.Count
+			if sexOf(b.Key) != "" {
+				known += b.Count
+			}
+		}
+		if s, ok := stats.Share(all-known, all); ok {
+			sb.UnknownSexPct = &s
+		}
+	}
 	sb.ByAge = breakdown(byAge, total, nil)
 	if len(bySub) > 1 {
 		sb.BySubtipo = breakdown(bySub, total, nil)
 	}
-	revs, err := revisions(ctx, d, p, src, res, pub, national)
+	revs, err := revisions(ctx, d, p, src, res, pub)
 	if err != nil {
 		return nil, err
 	}
 	sb.Revisions = revs
 	return sb, nil
+}
+
+func months(p Params) int { return int(p.To-p.From) + 1 }
+
+// dispersion estimates the national series' dispersion over the
+// dispersionMonths months ending at end, differencing only consecutive
+// published months.
+func dispersion(res store.Result, national map[sesnsp.YM]int64, end sesnsp.YM) *Dispersion {
+	from := max(seriesStart, end-dispersionMonths+1)
+	var runs [][]int64
+	var run []int64
+	var first, last sesnsp.YM
+	for m := from; m <= end; m++ {
+		if _, ok := res.ByMonth[m]; !ok {
+			runs, run = append(runs, run), nil
+			continue
+		}
+		if first == 0 {
+			first = m
+		}
+		last = m
+		run = append(run, national[m])
+	}
+	runs = append(runs, run)
+	d := &Dispersion{Used: 1}
+	if phi, n, ok := stats.Dispersion(runs); ok {
+		d.Phi, d.Pairs, d.Used = phi, n, math.Max(1, phi)
+	}
+	if first != 0 {
+		d.From, d.To = first.String(), last.String()
+	}
+	return d
 }
 
 func toYearMonths(ms []sesnsp.YM) []stats.YearMonth {
@@ -449,7 +580,8 @@ func toYearMonths(ms []sesnsp.YM) []stats.YearMonth {
 
 // rate is count per 100,000 per year over the months given, with CONAPO's
 // mid-year population of each month's year.
-func rate(pop *conapo.Table, ent int, sex conapo.Sex, count int64, months []stats.YearMonth) *RateInfo {
+// The interval allows for the dispersion phi.
+func rate(pop *conapo.Table, ent int, sex conapo.Sex, count int64, months []stats.YearMonth, phi float64) *RateInfo {
 	if pop == nil || len(months) == 0 || count < 0 {
 		return nil
 	}
@@ -465,18 +597,26 @@ func rate(pop *conapo.Table, ent int, sex conapo.Sex, count int64, months []stat
 	if !ok {
 		return nil
 	}
-	r, ok := stats.RatePer100k(count, exp, len(months), Level)
+	r, ok := stats.RatePer100kDispersed(count, exp, len(months), Level, phi)
 	if !ok {
 		return nil
 	}
-	return &RateInfo{Per100k: r.Value, Low: r.Low, High: r.High, Annualised: r.Annualised, Population: "CONAPO 2023, mid-year"}
+	return &RateInfo{Per100k: r.Value, Low: r.Low, High: r.High, LowPoisson: r.PoissonLow, HighPoisson: r.PoissonHigh,
+		Annualised: r.Annualised, Population: "CONAPO 2023, mid-year"}
 }
 
 func nan() float64 { return math.NaN() }
 
-// project gives the year-end projection of To's year, when its months from
-// January to the last published one are all published and the year is not
-// complete.
+// project gives the year-end projection of To's year. The rules, also on
+// /metodologia and in the README:
+//   - the year to date runs from January to the last month of the period
+//     that is published with every month before it; none when January is
+//     not published or the year to date is a whole year (a December end);
+//   - the estimate is the run-rate, year to date × 12 / months;
+//   - its interval learns from every complete earlier year since 2015 (a
+//     year with a month not published is skipped); with none there is no
+//     interval;
+//   - the backtest beside it replays the same projection on those years.
 func project(res store.Result, national map[sesnsp.YM]int64, to sesnsp.YM) *ProjInfo {
 	y := to.Year()
 	var ytd int64
@@ -491,33 +631,71 @@ func project(res store.Result, national map[sesnsp.YM]int64, to sesnsp.YM) *Proj
 	if m == 0 || m == 12 {
 		return nil
 	}
+	hist := completeYears(res, national, y)
+	pr, ok := stats.ProjectYearEnd(y, ytd, m, hist, ProjectionLevel)
+	if !ok {
+		return nil
+	}
+	info := &ProjInfo{Year: y, Months: m, YTD: ytd, RunRate: pr.RunRate, Low: pr.Low, Mid: pr.Mid, High: pr.High,
+		Level: pr.Level, Interval: pr.Interval, BaseYears: pr.BaseYears, Dispersion: pr.Dispersion,
+		Label: "proyección, no dato oficial"}
+	if info.BaseYears == nil {
+		info.BaseYears = []int{}
+	}
+	if bt := stats.BacktestProjection(hist, y, ProjectionLevel); len(bt.Cases) > 0 {
+		info.Backtest = &BacktestInfo{From: bt.From, To: bt.To, Cases: len(bt.Cases), Covered: bt.Covered,
+			Coverage: bt.Coverage() * 100, MAPE: bt.MAPE * 100}
+	}
+	info.AcrossBreak = y >= rnidYear && len(pr.BaseYears) > 0 && pr.BaseYears[0] < rnidYear
+	return info
+}
+
+// rnidYear is the first year of the RNID methodology.
+const rnidYear = 2026
+
+// completeYears returns the national monthly counts of every year from
+// 2015 to before year whose twelve months are all published.
+func completeYears(res store.Result, national map[sesnsp.YM]int64, before int) map[int][12]int64 {
 	hist := map[int][12]int64{}
-	for yy := 2015; yy < y; yy++ {
+	for yy := seriesStart.Year(); yy < before; yy++ {
 		var a [12]int64
 		full := true
 		for mo := 1; mo <= 12; mo++ {
-			v := national[sesnsp.MakeYM(yy, mo)]
 			if _, pub := res.ByMonth[sesnsp.MakeYM(yy, mo)]; !pub {
 				full = false
 				break
 			}
-			a[mo-1] = v
+			a[mo-1] = national[sesnsp.MakeYM(yy, mo)]
 		}
 		if full {
 			hist[yy] = a
 		}
 	}
-	pr, ok := stats.ProjectYearEnd(y, ytd, m, hist)
-	if !ok {
-		return nil
+	return hist
+}
+
+// CompleteYears returns the national monthly counts of every complete year
+// of a source and measure held (every month published), for the backtest.
+func CompleteYears(ctx context.Context, d Data, src sesnsp.Source, m sesnsp.Measure, vintage string) (map[int][12]int64, error) {
+	res, err := d.Cells(ctx, store.Query{Source: src, Tipos: m.AllTipos(), From: seriesStart, To: sesnsp.MakeYM(2100, 12), Vintage: vintage, National: true})
+	if err != nil {
+		return nil, fmt.Errorf("brief: %s: %w", src, err)
 	}
-	return &ProjInfo{Year: y, Months: m, YTD: ytd, RunRate: pr.RunRate, Low: pr.Low, Mid: pr.Mid, High: pr.High,
-		BaseYears: pr.BaseYears, Seasonal: pr.Seasonal, Label: "proyección, no dato oficial"}
+	national := map[sesnsp.YM]int64{}
+	for _, r := range res.Rows {
+		if m.Counts(r.Month.Year(), r.Tipo) {
+			national[r.Month] += r.Value
+		}
+	}
+	return completeYears(res, national, 2100), nil
 }
 
 // highest finds "the most since": for a period inside one calendar year, the
 // latest earlier year whose same months add up to at least as much.
-func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p Params) {
+// The claim is withheld when the period is not above the year before, or
+// beats the years it passes over by less than noise (stats.MostSince), and
+// flagged when it reaches across the 2026 change of methodology.
+func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p Params, phi float64) {
 	switch {
 	case sb.Total == nil:
 		return
@@ -531,7 +709,7 @@ func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p 
 	y := p.From.Year()
 	totals := map[int]int64{y: *sb.Total}
 	var missing []int
-	for yy := 2015; yy < y; yy++ {
+	for yy := seriesStart.Year(); yy < y; yy++ {
 		var t int64
 		ok := true
 		for mo := p.From.Month(); mo <= p.To.Month(); mo++ {
@@ -555,10 +733,12 @@ func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p 
 		sb.HighestBasis = "year"
 	}
 	since, ok := stats.HighestSince(y, totals)
-	first := 2015 // the first year the claim covers
+	first := seriesStart.Year() // the first year the claim covers
 	if ok {
 		first = since + 1
 	}
+	// Any comparison from 2026 with a year before it crosses the break.
+	sb.HighestAcrossBreak = y >= rnidYear && len(totals) > 1 && (!ok || since < rnidYear || first < rnidYear)
 	// A year not published inside the span the claim covers could have
 	// been higher: name it instead of skipping it.
 	var gaps []int
@@ -577,14 +757,22 @@ func highest(sb *SourceBrief, res store.Result, national map[sesnsp.YM]int64, p 
 		}
 		return
 	}
-	if ok {
-		sb.HighestSince = &since
-	} else if len(totals) > 1 {
+	h := stats.MostSince(y, totals, phi, Level)
+	switch {
+	case h.None != "":
+		sb.HighestNone = h.None
+		sb.HighestVersus = &YearTotal{h.Versus, totals[h.Versus]}
+	case h.OK:
+		sb.HighestSince = &h.Since
+	case h.Record:
 		sb.Record = true
+	}
+	if h.None == "" && !h.OK && !h.Record {
+		sb.HighestAcrossBreak = false
 	}
 }
 
-func breakdown(m map[string]int64, total int64, rateOf func(string) *float64) []Breakdown {
+func breakdown(m map[string]int64, total int64, rateOf func(string) *RateInfo) []Breakdown {
 	var out []Breakdown
 	for k, v := range m {
 		b := Breakdown{Key: k, Count: v}
@@ -592,7 +780,9 @@ func breakdown(m map[string]int64, total int64, rateOf func(string) *float64) []
 			b.SharePct = &s
 		}
 		if rateOf != nil {
-			b.Rate = rateOf(k)
+			if r := rateOf(k); r != nil {
+				b.Rate, b.RateLow, b.RateHigh = &r.Per100k, &r.Low, &r.High
+			}
 		}
 		out = append(out, b)
 	}
@@ -606,54 +796,4 @@ func breakdown(m map[string]int64, total int64, rateOf func(string) *float64) []
 		return 1
 	})
 	return out
-}
-
-// revisions compares each month of the period with the release before the
-// one it was taken from, so that a reader sees which figures moved.
-func revisions(ctx context.Context, d Data, p Params, src sesnsp.Source, res store.Result, pub []sesnsp.YM, national map[sesnsp.YM]int64) ([]Revision, error) {
-	all, err := d.Releases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// For each month, the newest release older than the one used.
-	prevOf := map[string][]sesnsp.YM{}
-	for _, m := range pub {
-		cur := res.ByMonth[m]
-		var best *store.Release
-		for i, r := range all {
-			if r.Source == src && r.Cutoff < cur.Cutoff && r.Covers(m) && (best == nil || r.Cutoff > best.Cutoff) {
-				best = &all[i]
-			}
-		}
-		if best != nil {
-			prevOf[best.Vintage] = append(prevOf[best.Vintage], m)
-		}
-	}
-	out := []Revision{}
-	for v, ms := range prevOf {
-		old, err := d.Cells(ctx, store.Query{Source: src, Tipos: p.Measure.AllTipos(), From: ms[0], To: ms[len(ms)-1], Vintage: v, National: true})
-		if err != nil {
-			return nil, fmt.Errorf("brief: revisions against %s: %w", v, err)
-		}
-		was := map[sesnsp.YM]int64{}
-		for _, r := range old.Rows {
-			if p.Measure.Counts(r.Month.Year(), r.Tipo) {
-				was[r.Month] += r.Value
-			}
-		}
-		for _, m := range ms {
-			if _, ok := old.ByMonth[m]; ok && was[m] != national[m] {
-				out = append(out, Revision{Month: m.String(), Before: v, Old: was[m], After: res.ByMonth[m].Vintage, New: national[m]})
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b Revision) int {
-		if a.Month < b.Month {
-			return -1
-		} else if a.Month > b.Month {
-			return 1
-		}
-		return 0
-	})
-	return out, nil
 }

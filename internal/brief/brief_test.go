@@ -335,9 +335,12 @@ func TestHighestSinceNamesUnpublishedYear(t *testing.T) {
 				}
 			}
 			// A year with every earlier year published keeps "the most since".
-			y22 := build(t, st, ym(2022, 1), ym(2022, 6), "", "trata").Victimas
+			y22 := build(t, st, ym(2022, 1), ym(2022, 12), "", "trata").Victimas
 			if y22.HighestSince == nil || len(y22.HighestUnpublished) != 0 {
-				t.Errorf("H1 2022 victims: since %v, unpublished %v", val64(y22.HighestSince), y22.HighestUnpublished)
+				t.Errorf("2022 victims: since %v, unpublished %v", val64(y22.HighestSince), y22.HighestUnpublished)
+			}
+			if !c.HighestAcrossBreak {
+				t.Error("Q1 2026 against 2024 does not say it crosses the 2026 break")
 			}
 		})
 	}

@@ -26,8 +26,8 @@ var words = map[string]map[string]string{
 		"release": "corte", "releases": "cortes", "total": "Total", "ci": "IC 95 %",
 		"prev": "Mismo periodo un año antes", "nd": "n.d.", "monthly": "Por mes",
 		"rate": "Tasa por 100 mil habitantes", "annualised": "anualizada", "proj": "Proyección al cierre de",
-		"runrate": "a ritmo actual", "seasonal": "estacional", "range": "rango", "base": "años base",
-		"group": "Grupo", "ofnational": "del total nacional", "since": "Lo más alto desde", "record": "El más alto de la serie (desde 2015)",
+		"runrate": "a ritmo actual",
+		"group":   "Grupo", "ofnational": "del total nacional", "since": "Lo más alto desde", "record": "El más alto de la serie (desde 2015)",
 		"top": "Entidades con más casos", "bysex": "Por sexo", "byage": "Por grupo de edad", "bysub": "Por subtipo",
 		"revisions": "Revisiones", "unavailable": "Sin datos", "unpublished": "Meses aún no publicados",
 		"sameMonths": "mismos meses", "source": "Fuente: SESNSP (incidencia delictiva del fuero común); población: CONAPO 2023.",
@@ -36,14 +36,22 @@ var words = map[string]map[string]string{
 		"covered": "Meses con datos", "nocmp": "sin comparación", "notpub1": "no publicado", "notpubN": "no publicados",
 		"higher": "Mayor que", "and": "y", "hasUnpub": "el periodo tiene meses sin publicar", "severalYears": "el periodo abarca más de un año calendario",
 		"of": "de", "monthsPub": "meses publicados", "nonePub": "ningún mes publicado",
+		"prevPeriod": "Periodo anterior de igual duración", "prevMonths": "los %d meses anteriores, sin traslape",
+		"disp":     "Dispersión (varianza de los cambios mensuales entre el doble de la media, %s…%s): %s; los intervalos la incluyen",
+		"dispNone": "Dispersión: no estimable; los intervalos son de Poisson",
+		"interval": "intervalo %d %%", "backtest": "en %d–%d un intervalo así contuvo el total %d de %d veces, %s %%",
+		"nobase": "sin intervalo: ningún año completo anterior", "learnsBreak": "aprende de años anteriores al cambio de metodología de 2026",
+		"noClaim": "sin afirmación", "belowPrev": "no supera a %d (%s)", "noise": "la diferencia con %d (%s) está dentro del ruido estadístico",
+		"acrossBreak": "cruza el cambio de metodología de 2026 (RNID)",
+		"sexRates":    "Tasas por sexo (por 100 mil de ese sexo)", "unknownSex": "%s %% de las víctimas sin sexo identificado: no entran en ninguna tasa por sexo, que por eso son cotas inferiores",
 	},
 	"en": {
 		"carpetas": "Investigations (carpetas de investigación)", "victimas": "Victims",
 		"release": "release", "releases": "releases", "total": "Total", "ci": "95% CI",
 		"prev": "Same period a year earlier", "nd": "n/a", "monthly": "By month",
 		"rate": "Rate per 100,000 people", "annualised": "annualised", "proj": "Year-end projection for",
-		"runrate": "at the current pace", "seasonal": "seasonal", "range": "range", "base": "base years",
-		"group": "Group", "ofnational": "of the national total", "since": "The most since", "record": "The highest in the series (since 2015)",
+		"runrate": "at the current pace",
+		"group":   "Group", "ofnational": "of the national total", "since": "The most since", "record": "The highest in the series (since 2015)",
 		"top": "States with the most cases", "bysex": "By sex", "byage": "By age group", "bysub": "By subtype",
 		"revisions": "Revisions", "unavailable": "No data", "unpublished": "Months not yet published",
 		"sameMonths": "same months", "source": "Source: SESNSP (fuero común crime incidence); population: CONAPO 2023.",
@@ -52,6 +60,14 @@ var words = map[string]map[string]string{
 		"covered": "Months with data", "nocmp": "no comparison", "notpub1": "not published", "notpubN": "not published",
 		"higher": "Higher than", "and": "and", "hasUnpub": "the period has months not published", "severalYears": "the period spans more than one calendar year",
 		"of": "of", "monthsPub": "months published", "nonePub": "no month published",
+		"prevPeriod": "The preceding period of the same length", "prevMonths": "the %d months before, not overlapping",
+		"disp":     "Dispersion (variance of monthly changes over twice the mean, %s…%s): %s; intervals allow for it",
+		"dispNone": "Dispersion: cannot be estimated; intervals are Poisson",
+		"interval": "%d %% interval", "backtest": "in %d–%d such an interval held the total %d of %d times, %s %%",
+		"nobase": "no interval: no complete earlier year", "learnsBreak": "learns from years before the 2026 change of methodology",
+		"noClaim": "no claim", "belowPrev": "not above %d (%s)", "noise": "the difference from %d (%s) is within statistical noise",
+		"acrossBreak": "crosses the 2026 change of methodology (RNID)",
+		"sexRates":    "Rates by sex (per 100,000 of that sex)", "unknownSex": "%s %% of victims with sex not identified: they are in no rate by sex, which are therefore lower bounds",
 	},
 }
 
@@ -104,11 +120,11 @@ func (r *renderer) item(format string, args ...any) {
 }
 
 func (r *renderer) monthName(s string) string {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	if m < 1 || m > 12 {
+	ym, err := sesnsp.ParseYM(s)
+	if err != nil {
 		return s
 	}
+	y, m := ym.Year(), ym.Month()
 	if r.lang == "en" {
 		return fmt.Sprintf("%s %d", monthsEN[m-1], y)
 	}
@@ -182,14 +198,18 @@ func (r *renderer) source(sb *SourceBrief) {
 		r.item("%s: %s", r.t["covered"], Coverage(r.lang, r.b.Period.From, r.b.Period.To, sb.Unpublished))
 		r.item("%s: %s", r.t["unpublished"], strings.Join(sb.Unpublished, ", "))
 	}
+	prevHead := r.t["prev"]
+	if r.b.Period.PreviousShift > 12 {
+		prevHead = r.t["prevPeriod"]
+	}
 	if sb.PreviousYearTotal != nil {
 		pct := r.t["nd"]
 		if sb.ChangePct != nil {
 			pct = Signed(*sb.ChangePct, 1) + " %"
 		}
-		r.item("%s (%s): %s (%s; %s)", r.t["prev"], r.b.PreviousLabel(r.lang, sb), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
+		r.item("%s (%s): %s (%s; %s)", prevHead, r.b.PreviousLabel(r.lang, sb), Int(*sb.PreviousYearTotal), SignedInt(*sb.ChangeAbs), pct)
 	} else if len(sb.PreviousUnpublished) > 0 {
-		r.item("%s: %s; %s", r.t["prev"], r.t["nocmp"], sb.PreviousWhy(r.lang))
+		r.item("%s: %s; %s", prevHead, r.t["nocmp"], sb.PreviousWhy(r.lang))
 	}
 	var ms []string
 	for _, m := range sb.Monthly {
@@ -203,17 +223,15 @@ func (r *renderer) source(sb *SourceBrief) {
 		}
 		r.item("%s: %s (%s %s–%s%s)", r.t["rate"], Dec(sb.Rate.Per100k, 2), r.t["ci"], Dec(sb.Rate.Low, 2), Dec(sb.Rate.High, 2), ann)
 	}
-	if pr := sb.Projection; pr != nil {
-		s := fmt.Sprintf("%s %d (%s): %s %s", r.t["proj"], pr.Year, r.t["projlabel"], Int(int64(pr.RunRate+0.5)), r.t["runrate"])
-		if pr.Seasonal {
-			var ys []string
-			for _, y := range pr.BaseYears {
-				ys = append(ys, strconv.Itoa(y))
-			}
-			s += fmt.Sprintf("; %s %s (%s %s–%s; %s %s)", r.t["seasonal"], Int(int64(pr.Mid+0.5)), r.t["range"],
-				Int(int64(pr.Low+0.5)), Int(int64(pr.High+0.5)), r.t["base"], strings.Join(ys, ", "))
+	if d := sb.Dispersion; d != nil {
+		if d.Pairs > 0 {
+			r.item(r.t["disp"], d.From, d.To, Dec(d.Phi, 1))
+		} else {
+			r.item("%s", r.t["dispNone"])
 		}
-		r.item("%s", s)
+	}
+	if pr := sb.Projection; pr != nil {
+		r.item("%s", sb.ProjectionText(r.lang))
 	}
 	if g := sb.Group; g != nil {
 		var names []string
@@ -257,6 +275,11 @@ func (r *renderer) source(sb *SourceBrief) {
 			xs = append(xs, fmt.Sprintf("%s %s", sesnsp.Label(r.lang, x.Key), Int(x.Count)))
 		}
 		r.item("%s: %s", r.t[part.key], strings.Join(xs, "; "))
+		if part.key == "bysex" {
+			if s := sb.SexRatesText(r.lang); s != "" {
+				r.item("%s", s)
+			}
+		}
 	}
 	if len(sb.Revisions) > 0 {
 		var xs []string
@@ -336,15 +359,26 @@ func (sb *SourceBrief) HighestText(lang string) string {
 	if lang == "en" {
 		t = words["en"]
 	}
-	basis := ""
+	basis, vsBasis := "", ""
 	if sb.HighestBasis == "same-months" {
 		basis = " (" + t["sameMonths"] + ")"
+		vsBasis = ", " + t["sameMonths"]
+	}
+	brk := ""
+	if sb.HighestAcrossBreak {
+		brk = "; " + t["acrossBreak"]
 	}
 	switch {
 	case sb.HighestSince != nil:
-		return fmt.Sprintf("%s %d%s", t["since"], *sb.HighestSince, basis)
+		return fmt.Sprintf("%s %d%s%s", t["since"], *sb.HighestSince, basis, brk)
 	case sb.Record:
-		return t["record"]
+		return t["record"] + brk
+	case sb.HighestNone == "below-previous" && sb.HighestVersus != nil:
+		v := sb.HighestVersus
+		return fmt.Sprintf("%s: %s; %s%s", t["since"], t["noClaim"], fmt.Sprintf(t["belowPrev"], v.Year, Int(v.Total)+vsBasis), brk)
+	case sb.HighestNone == "within-noise" && sb.HighestVersus != nil:
+		v := sb.HighestVersus
+		return fmt.Sprintf("%s: %s; %s%s", t["since"], t["noClaim"], fmt.Sprintf(t["noise"], v.Year, Int(v.Total)+vsBasis), brk)
 	case len(sb.HighestUnpublished) > 0:
 		np := t["notpub1"]
 		if len(sb.HighestUnpublished) > 1 {
@@ -354,13 +388,63 @@ func (sb *SourceBrief) HighestText(lang string) string {
 		if len(sb.HigherThan) == 0 {
 			return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], gaps)
 		}
-		return fmt.Sprintf("%s %s%s; %s", t["higher"], yearList(sb.HigherThan, t["and"]), basis, gaps)
+		return fmt.Sprintf("%s %s%s; %s%s", t["higher"], yearList(sb.HigherThan, t["and"]), basis, gaps, brk)
 	case sb.HighestNone == "unpublished-months":
 		return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], t["hasUnpub"])
 	case sb.HighestNone == "several-years":
 		return fmt.Sprintf("%s: %s; %s", t["since"], t["nocmp"], t["severalYears"])
 	}
 	return ""
+}
+
+// ProjectionText is the projection's sentence in lang: the run-rate, its
+// interval and how such intervals fared on the earlier years; "" with no
+// projection.
+func (sb *SourceBrief) ProjectionText(lang string) string {
+	pr := sb.Projection
+	if pr == nil {
+		return ""
+	}
+	t := words["es"]
+	if lang == "en" {
+		t = words["en"]
+	}
+	s := fmt.Sprintf("%s %d (%s): %s %s", t["proj"], pr.Year, t["projlabel"], Int(int64(pr.RunRate+0.5)), t["runrate"])
+	if !pr.Interval {
+		return s + " (" + t["nobase"] + ")"
+	}
+	s += fmt.Sprintf(" (%s: %s–%s", fmt.Sprintf(t["interval"], int(pr.Level*100+0.5)), Int(int64(pr.Low+0.5)), Int(int64(pr.High+0.5)))
+	if bt := pr.Backtest; bt != nil {
+		s += "; " + fmt.Sprintf(t["backtest"], bt.From, bt.To, bt.Covered, bt.Cases, Dec(bt.Coverage, 0))
+	}
+	if pr.AcrossBreak {
+		s += "; " + t["learnsBreak"]
+	}
+	return s + ")"
+}
+
+// SexRatesText gives the rates by sex with their intervals and the share
+// of victims whose sex is not identified; "" when no rate by sex exists.
+func (sb *SourceBrief) SexRatesText(lang string) string {
+	t := words["es"]
+	if lang == "en" {
+		t = words["en"]
+	}
+	var xs []string
+	for _, x := range sb.BySex {
+		if x.Rate == nil || x.RateLow == nil || x.RateHigh == nil {
+			continue
+		}
+		xs = append(xs, fmt.Sprintf("%s %s (%s %s–%s)", sesnsp.Label(lang, x.Key), Dec(*x.Rate, 2), t["ci"], Dec(*x.RateLow, 2), Dec(*x.RateHigh, 2)))
+	}
+	if len(xs) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%s: %s", t["sexRates"], strings.Join(xs, "; "))
+	if sb.UnknownSexPct != nil && *sb.UnknownSexPct > 0 {
+		s += "; " + fmt.Sprintf(t["unknownSex"], Dec(*sb.UnknownSexPct, 1))
+	}
+	return s
 }
 
 // PreviousWhy says why the year-on-year comparison is missing: which
@@ -406,10 +490,10 @@ func yearList(ys []int, and string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " " + and + " " + parts[len(parts)-1]
 }
 
+// parseYM reads a month the brief itself wrote.
 func parseYM(s string) sesnsp.YM {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	return sesnsp.MakeYM(y, m)
+	m, _ := sesnsp.ParseYM(s)
+	return m
 }
 
 func monthOf(lang string, m sesnsp.YM) string {
@@ -483,12 +567,23 @@ func (b *Brief) PreviousLabel(lang string, sb *SourceBrief) string {
 	if r.lang != "en" {
 		r.lang = "es"
 	}
+	shift := sesnsp.YM(max(b.Period.PreviousShift, 12))
 	if len(sb.Unpublished) == 0 {
+		if shift > 12 {
+			t := words[r.lang]
+			return r.period(b.Period.PreviousFrom, b.Period.PreviousTo) + ": " + fmt.Sprintf(t["prevMonths"], int(shift))
+		}
 		return r.period(b.Period.PreviousFrom, b.Period.PreviousTo)
 	}
 	var ms []sesnsp.YM
 	for _, m := range sb.Monthly {
-		ms = append(ms, parseYM(m.Month)-12)
+		ms = append(ms, parseYM(m.Month)-shift)
+	}
+	if shift > 12 {
+		if r.lang == "en" {
+			return fmt.Sprintf("%s: the %d published months of the period, %d months earlier", MonthRanges(r.lang, ms), len(ms), int(shift))
+		}
+		return fmt.Sprintf("%s: los %d meses publicados del periodo, %d meses antes", MonthRanges(r.lang, ms), len(ms), int(shift))
 	}
 	if r.lang == "en" {
 		return fmt.Sprintf("%s: the %d published months of the period, a year earlier", MonthRanges(r.lang, ms), len(ms))

@@ -1,6 +1,10 @@
 package sesnsp
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Source says what a file counts: investigations opened (carpetas de
 // investigación) or victims (víctimas).
@@ -48,6 +52,34 @@ func (m YM) Year() int { return int(m) / 12 }
 func (m YM) Month() int { return int(m)%12 + 1 }
 
 func (m YM) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), m.Month()) }
+
+// SeriesStart is January 2015, the first month of the 2015 methodology
+// (carpetas and victims by state): every series Vigía reads starts here.
+const SeriesStart YM = 2015 * 12
+
+// lastYM bounds the months InSeries accepts: far enough for any release,
+// near enough that a typo (20222-01) is an error, not a loop over years.
+const lastYM YM = 2100*12 + 11
+
+// ParseYM reads a month written YYYY-MM (or YYYY-M), surrounding spaces
+// ignored. It is the one month parser of the command line, the web forms
+// and the brief's labels; input from people is also checked with InSeries.
+func ParseYM(s string) (YM, error) {
+	s = strings.TrimSpace(s)
+	ys, ms, ok := strings.Cut(s, "-")
+	if !ok || len(ys) != 4 || len(ms) < 1 || len(ms) > 2 {
+		return 0, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	y, err1 := strconv.Atoi(ys)
+	m, err2 := strconv.Atoi(ms)
+	if err1 != nil || err2 != nil || ys[0] == '+' || ys[0] == '-' || ms[0] == '+' || ms[0] == '-' || m < 1 || m > 12 {
+		return 0, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	return MakeYM(y, m), nil
+}
+
+// InSeries reports whether m lies between SeriesStart and December 2100.
+func InSeries(m YM) bool { return m >= SeriesStart && m <= lastYM }
 
 // Cell is one published count: one month of one catalog line in one place,
 // for one sex and age group in victims files.

@@ -1,6 +1,9 @@
 // Package stats holds the pure arithmetic behind Vigía's analyst briefs:
 // year-on-year changes, shares, rates per 100,000 with exact Poisson
-// intervals, year-end projections, rankings and "highest since" phrases.
+// intervals and their quasi-Poisson widening for overdispersed series (the
+// dispersion estimated from month-to-month changes), year-end projections
+// with an interval and the backtest that measures its coverage, rankings
+// and "the most since" judgements that allow for noise.
 //
 // Nothing here does I/O; every function takes plain numbers so that the
 // figures printed in a brief can be checked by hand from the tests.

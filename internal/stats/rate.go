@@ -76,3 +76,32 @@ func PersonYears(pop map[int]float64, months []YearMonth) (float64, bool) {
 	}
 	return total, true
 }
+
+// DispersedRate is a rate whose interval allows for overdispersion: Low and
+// High come from DispersedInterval(count, phi, level), PoissonLow and
+// PoissonHigh from the exact Poisson interval (the floor), both over the
+// same exposure.
+type DispersedRate struct {
+	Rate
+	PoissonLow, PoissonHigh float64
+	Dispersion              float64 // the phi used, at least 1
+}
+
+// RatePer100kDispersed is RatePer100k with the interval widened for a
+// dispersion phi (variance = phi × mean); phi below 1 is taken as 1, which
+// gives the exact Poisson interval.
+func RatePer100kDispersed(count int64, personYears float64, months int, level, phi float64) (DispersedRate, bool) {
+	r, ok := RatePer100k(count, personYears, months, level)
+	if !ok {
+		return DispersedRate{}, false
+	}
+	if !(phi > 1) || math.IsInf(phi, 1) {
+		phi = 1
+	}
+	lo, hi := DispersedInterval(count, phi, level)
+	const per = 1e5
+	return DispersedRate{
+		Rate:       Rate{Value: r.Value, Low: lo / personYears * per, High: hi / personYears * per, Annualised: r.Annualised},
+		PoissonLow: r.Low, PoissonHigh: r.High, Dispersion: phi,
+	}, true
+}

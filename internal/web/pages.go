@@ -16,7 +16,7 @@ import (
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
-var seriesStart = sesnsp.MakeYM(2015, 1)
+const seriesStart = sesnsp.SeriesStart // defined once, in sesnsp
 
 // latest is the analysis of the last 12 months of one source, ending with
 // its last published month.
@@ -341,74 +341,17 @@ func stateSexAge(ser *brief.Series, code int, lt *latest) (sex, age []brief.Brea
 }
 
 func parseYM(s string) sesnsp.YM {
-	var y, m int
-	fmt.Sscanf(s, "%d-%d", &y, &m)
-	return sesnsp.MakeYM(y, m)
+	m, _ := sesnsp.ParseYM(s)
+	return m
 }
 
 func (s *Server) revisionTable(ctx context.Context, src sesnsp.Source, m sesnsp.Measure, code int) (revisionTable, error) {
-	rt := revisionTable{Source: string(src)}
-	rels, err := s.store.Releases(ctx)
-	if err != nil {
-		return rt, err
+	yr, err := brief.RevisionsByYear(ctx, s.store, src, m, code)
+	rt := revisionTable{Source: string(src), Vintages: yr.Vintages}
+	for _, r := range yr.Rows {
+		rt.Rows = append(rt.Rows, revisionRow{Year: r.Year, Values: r.Values, Revised: r.Revised})
 	}
-	var names []string
-	for _, r := range rels {
-		if r.Source == src && !slices.Contains(names, r.Vintage) {
-			names = append(names, r.Vintage)
-		}
-	}
-	years := map[int]bool{}
-	totals := map[string]map[int]int64{}
-	full := map[string]map[int]bool{}
-	for _, v := range names {
-		ser, err := brief.LoadSeries(ctx, s.store, src, m, seriesStart, sesnsp.MakeYM(2100, 12), v)
-		if err != nil {
-			return rt, err
-		}
-		totals[v], full[v] = map[int]int64{}, map[int]bool{}
-		for y := 2015; y <= 2100; y++ {
-			ok := true
-			var t int64
-			for mo := 1; mo <= 12; mo++ {
-				ym := sesnsp.MakeYM(y, mo)
-				if !ser.Published(ym) {
-					ok = false
-					break
-				}
-				t += ser.ByState[code][ym]
-			}
-			if ok {
-				totals[v][y], full[v][y] = t, true
-				years[y] = true
-			}
-		}
-	}
-	rt.Vintages = names
-	var ys []int
-	for y := range years {
-		ys = append(ys, y)
-	}
-	slices.Sort(ys)
-	for _, y := range ys {
-		row := revisionRow{Year: y}
-		var first *int64
-		for _, v := range names {
-			if !full[v][y] {
-				row.Values = append(row.Values, nil)
-				continue
-			}
-			t := totals[v][y]
-			row.Values = append(row.Values, &t)
-			if first == nil {
-				first = &t
-			} else if *first != t {
-				row.Revised = true
-			}
-		}
-		rt.Rows = append(rt.Rows, row)
-	}
-	return rt, nil
+	return rt, err
 }
 
 type statesData struct {
@@ -548,11 +491,8 @@ func briefParams(from, to, states, vintage, measure string) (brief.Params, error
 }
 
 func parseMonth(s string) (sesnsp.YM, bool) {
-	var y, m int
-	if n, err := fmt.Sscanf(s, "%4d-%2d", &y, &m); n != 2 || err != nil || m < 1 || m > 12 || y < 2015 || y > 2100 {
-		return 0, false
-	}
-	return sesnsp.MakeYM(y, m), true
+	m, err := sesnsp.ParseYM(s)
+	return m, err == nil && sesnsp.InSeries(m)
 }
 
 type dataPage struct {

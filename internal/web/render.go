@@ -162,11 +162,11 @@ func periodCovered(l locale.Lang, from, to string, unpublished []string) string 
 }
 
 func monthName(l locale.Lang, s string) string {
-	var y, m int
-	if n, _ := fmt.Sscanf(s, "%d-%d", &y, &m); n != 2 || m < 1 || m > 12 {
+	m, err := sesnsp.ParseYM(s)
+	if err != nil {
 		return s
 	}
-	return fmt.Sprintf("%s %d", locale.Months(l)[m-1], y)
+	return fmt.Sprintf("%s %d", locale.Months(l)[m.Month()-1], m.Year())
 }
 
 // withLang returns path?query with lang set.
