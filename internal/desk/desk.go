@@ -504,3 +504,28 @@ func unmarshal(b []byte, v any) error {
 
 // stamp is the desk's time as the store writes it.
 func (d *Desk) stamp() string { return d.now().UTC().Format(time.RFC3339Nano) }
+
+// Retention deletes what has been closed for longer than the retention
+// period.
+func (d *Desk) Retention(ctx context.Context) (reports, cases int64, err error) {
+	return d.st.DeleteExpired(ctx, d.now().Add(-d.cfg.Retention), "system")
+}
+
+// VerifyAudit walks the audit chain.
+func (d *Desk) VerifyAudit(ctx context.Context) (n int64, head string, err error) {
+	var v audit.Verifier
+	err = d.st.AuditLog(ctx, v.Add)
+	return v.Count(), v.Head(), err
+}
+
+// Seal is exposed for the receipt pool and tests.
+func (d *Desk) Keys() *seal.Keys { return d.keys }
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

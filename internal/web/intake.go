@@ -16,7 +16,6 @@ import (
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
-	"github.com/vigia-mx/vigia/internal/staff"
 )
 
 // Hotline configures the hotline's faces on the server.
@@ -550,17 +549,4 @@ func (s *Server) apiReportMine(w http.ResponseWriter, r *http.Request) {
 	default:
 		apiJSON(w, http.StatusOK, f)
 	}
-}
-
-// roleAllowed lists what each role may do on the console, for menus.
-func roleAllowed(role staff.Role, what string) bool {
-	switch what {
-	case "queue", "cases":
-		return role == staff.Operador || role == staff.Supervisor
-	case "staff":
-		return role == staff.Administrador
-	case "stats":
-		return role == staff.Analista || role == staff.Supervisor || role == staff.Administrador
-	}
-	return false
 }
