@@ -204,7 +204,11 @@ func (s *Server) deskError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.login.busy")}, http.StatusServiceUnavailable)
 	case errors.As(err, &in):
-		s.consoleView(w, r, "console_error", "bad.title", errPage{in.Field + ": " + in.Reason}, http.StatusBadRequest)
+		msg := in.Field + ": " + in.Reason
+		if locale.Has("console.err." + in.Field) {
+			msg = locale.T(l, "console.err."+in.Field)
+		}
+		s.consoleView(w, r, "console_error", "bad.title", errPage{msg}, http.StatusBadRequest)
 	case errors.As(err, &verrs):
 		s.consoleView(w, r, "console_error", "bad.title", errPage{verrs.Error()}, http.StatusBadRequest)
 	default:
