@@ -47,6 +47,8 @@ type CaseView struct {
 	Referrals   []ReferralView
 	Assessments []AssessmentView
 	Owner       string
+	// Timeline is everything that happened in the case, oldest first.
+	Timeline []TimelineEntry
 	// May says which of the case's controls the reader may use, from the
 	// desk's table (approve_close, assign_case, override_consent).
 	May map[string]bool
@@ -62,12 +64,13 @@ type NoteView struct {
 
 // TaskView is a decrypted task.
 type TaskView struct {
-	ID       int64
-	Assignee string
-	DueOn    string
-	DoneAt   string
-	Overdue  bool
-	Text     string
+	ID        int64
+	Assignee  string
+	CreatedAt string
+	DueOn     string
+	DoneAt    string
+	Overdue   bool
+	Text      string
 }
 
 // AssessmentView is a stored instrument result.
@@ -143,7 +146,7 @@ func (d *Desk) Case(ctx context.Context, a Actor, id int64) (CaseView, error) {
 		if err != nil {
 			return v, err
 		}
-		v.Tasks = append(v.Tasks, TaskView{ID: t.ID, Assignee: name(t.AuthorID), DueOn: t.DueOn, DoneAt: t.DoneAt, Overdue: t.DoneAt == "" && t.DueOn < today, Text: text})
+		v.Tasks = append(v.Tasks, TaskView{ID: t.ID, Assignee: name(t.AuthorID), CreatedAt: t.At, DueOn: t.DueOn, DoneAt: t.DoneAt, Overdue: t.DoneAt == "" && t.DueOn < today, Text: text})
 	}
 	for _, r := range refs {
 		b, err := d.keys.Open(r.Sealed)
@@ -166,6 +169,9 @@ func (d *Desk) Case(ctx context.Context, a Actor, id int64) (CaseView, error) {
 			present = strings.Split(s.Present, ",")
 		}
 		v.Assessments = append(v.Assessments, AssessmentView{ID: s.ID, Instrument: s.Instrument, Version: s.Version, Level: s.Level, Present: present, At: s.At, By: name(s.AuthorID)})
+	}
+	if err := d.timeline(ctx, &v, name); err != nil {
+		return v, err
 	}
 	return v, d.st.Audit(ctx, a.ev("case.read", fmt.Sprintf("case:%d", id)))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vigia-mx/vigia/internal/hotline"
@@ -23,6 +24,16 @@ type QueueItem struct {
 	Channel    string
 	Tier       string
 	Flags      []string
+	// ReceivedAt is when it arrived (for reports stored before the moment
+	// was kept, the start of its day); Due when staff must first act on it
+	// (SLA); FirstAction when they did (zero: not yet); Overdue whether
+	// the target was or is being missed.
+	ReceivedAt  time.Time
+	Due         time.Time
+	FirstAction time.Time
+	Overdue     bool
+	// ByStaff: an operator entered it (a call, or a person who came in).
+	ByStaff bool
 }
 
 // Queue lists pending reports, immediate danger first.
@@ -39,9 +50,7 @@ func (d *Desk) Queue(ctx context.Context, a Actor) ([]QueueItem, error) {
 	}
 	out := make([]QueueItem, 0, len(rs))
 	for _, r := range rs {
-		var sum screenSummary
-		_ = json.Unmarshal([]byte(r.Screen), &sum)
-		out = append(out, QueueItem{ID: r.ID, Kind: r.Kind, State: r.State, Urgency: r.Urgency, Urgent: r.Urgency >= 10, ReceivedOn: r.ReceivedOn, Channel: r.Channel, Tier: sum.Tier, Flags: sum.Flags})
+		out = append(out, d.queueItem(r))
 	}
 	if err := d.st.Audit(ctx, a.ev("queue.list", "reports")); err != nil {
 		return nil, err
@@ -239,12 +248,12 @@ func (d *Desk) Search(ctx context.Context, a Actor, contact string) ([]QueueItem
 				continue
 			}
 			seen[r.ID] = true
-			if _, err := d.loadReport(ctx, a, r.ID); err != nil {
+			if _, err := d.loadReport(ctx, a, r.ID); errors.Is(err, ErrNotFound) {
 				continue // out of reach: not even its existence is shown
+			} else if err != nil {
+				return nil, err
 			}
-			var sum screenSummary
-			_ = json.Unmarshal([]byte(r.Screen), &sum)
-			out = append(out, QueueItem{ID: r.ID, Kind: r.Kind, State: r.State, Urgency: r.Urgency, Urgent: r.Urgency >= 10, ReceivedOn: r.ReceivedOn, Channel: r.Channel, Tier: sum.Tier, Flags: sum.Flags})
+			out = append(out, d.queueItem(r))
 		}
 	}
 	ev := a.ev("report.search", "reports")

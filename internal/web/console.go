@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
@@ -47,6 +48,9 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	get("/consola/personal", "console_staff", s.consoleStaff)
 	post("/consola/personal", "console_staff_post", s.consoleStaff)
 	get("/consola/exportar/{file}", "console_export", s.consoleExport)
+	get("/consola/telefono", "console_phone", s.consolePhone)
+	post("/consola/telefono", "console_phone_post", s.consolePhone)
+	get("/consola/carga", "console_caseload", s.consoleCaseload)
 }
 
 func consoleFrom(r *http.Request) consoleCtx {
@@ -106,18 +110,29 @@ type consoleData struct {
 	Voc     vocabs
 	Page    any
 	StateOf func(int) string
+	// Now is the desk's clock, for "hace 12 minutos"; MuniName names an
+	// INEGI municipality code from the bundled catalog.
+	Now      time.Time
+	MuniName func(string) string
+	// Urgency names an urgency level in words.
+	Urgency func(int) string
+	// SLA is the response-time targets, in words.
+	SLA desk.SLA
 }
 
 type vocabs struct {
-	Kinds, Statuses, Trafficking, DecidedBy, Institutions, ReferralStatuses, Exploit, Recruit, Ages, Sexes, Groups, Contacts hotline.Vocab
+	Kinds, Statuses, Trafficking, DecidedBy, Institutions, ReferralStatuses, Exploit, Recruit, Ages, Sexes, Groups, Contacts, StaffChannels hotline.Vocab
+	Canned                                                                                                                                  []hotline.CannedReply
 }
 
-var allVocabs = vocabs{hotline.Kinds, hotline.Statuses, hotline.Trafficking, hotline.DecidedBy, hotline.Institutions, hotline.ReferralStatuses, hotline.Exploitation, hotline.Recruitment, hotline.AgeBands, hotline.Sexes, hotline.Groups, hotline.ContactMethods}
+var allVocabs = vocabs{hotline.Kinds, hotline.Statuses, hotline.Trafficking, hotline.DecidedBy, hotline.Institutions, hotline.ReferralStatuses, hotline.Exploitation, hotline.Recruitment, hotline.AgeBands, hotline.Sexes, hotline.Groups, hotline.ContactMethods, hotline.StaffChannels, hotline.CannedReplies}
 
 func (s *Server) consoleView(w http.ResponseWriter, r *http.Request, tpl, titleKey string, page any, status int) {
 	l := locale.FromRequest(r)
 	c := consoleFrom(r)
-	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{}, StateOf: stateName}
+	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{}, StateOf: stateName,
+		Now: s.hot.Desk.Now(), MuniName: s.muniName, SLA: s.hot.Desk.SLA(),
+		Urgency: func(u int) string { return locale.T(l, "urgency."+hotline.UrgencyWord(u)) }}
 	// Only a known message is shown: T falls back to the key itself, so an
 	// unknown ?ok= would put text of a link's author on a staff page.
 	if ok := r.URL.Query().Get("ok"); ok != "" && locale.Has("console.flash."+ok) {
@@ -223,4 +238,13 @@ func pathID(r *http.Request) (int64, bool) {
 
 func (s *Server) back(w http.ResponseWriter, r *http.Request, path, ok string) {
 	http.Redirect(w, r, path+"?lang="+string(locale.FromRequest(r))+"&ok="+ok, http.StatusSeeOther)
+}
+
+// muniName names a municipality by its INEGI code: "Puebla (21114)".
+// An unknown code is shown as it is.
+func (s *Server) muniName(code string) string {
+	if m, ok := s.hot.Desk.Geo().Municipality(code); ok {
+		return m.Name
+	}
+	return code
 }

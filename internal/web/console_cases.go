@@ -11,12 +11,35 @@ import (
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
+// casePage is the case page: the case and the choices its forms offer.
+type casePage struct {
+	desk.CaseView
+	Next        []string
+	Instruments []hotline.Instrument
+	Assignees   []store.Staff
+	// Referral is the referral form as typed; Blocked says it was stopped
+	// for want of recorded consent, so the page offers to record it.
+	Referral referralForm
+	Blocked  bool
+}
+
+// referralForm is what was typed into the referral form.
+type referralForm struct {
+	Institution, Details, Override string
+}
+
 func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
 		s.deskError(w, r, desk.ErrNotFound)
 		return
 	}
+	s.renderCase(w, r, id, nil, http.StatusOK)
+}
+
+// renderCase shows a case; blocked, if set, is a referral stopped for want
+// of consent, kept as typed.
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id int64, blocked *referralForm, status int) {
 	v, err := s.hot.Desk.Case(r.Context(), consoleFrom(r).Actor, id)
 	if errors.Is(err, desk.ErrNotFound) {
 		// Out of reach: offer break-glass without saying whether the case
@@ -28,13 +51,10 @@ func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request) {
 		s.deskError(w, r, err)
 		return
 	}
-	type casePage struct {
-		desk.CaseView
-		Next        []string
-		Instruments []hotline.Instrument
-		Assignees   []store.Staff
-	}
 	p := casePage{CaseView: v, Instruments: hotline.Instruments()}
+	if blocked != nil {
+		p.Referral, p.Blocked = *blocked, true
+	}
 	if v.May[string(desk.AssignCase)] {
 		if p.Assignees, err = s.hot.Desk.Assignees(r.Context(), consoleFrom(r).Actor, v.Team); err != nil {
 			s.deskError(w, r, err)
@@ -44,7 +64,7 @@ func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request) {
 	for _, st := range hotline.Next(hotline.Status(v.Status)) {
 		p.Next = append(p.Next, string(st))
 	}
-	s.consoleView(w, r, "console_case", "console.case.title", p, http.StatusOK)
+	s.consoleView(w, r, "console_case", "console.case.title", p, status)
 }
 
 func (s *Server) consoleCaseAction(w http.ResponseWriter, r *http.Request) {
@@ -75,8 +95,22 @@ func (s *Server) consoleCaseAction(w http.ResponseWriter, r *http.Request) {
 		err = s.hot.Desk.SetConsent(ctx, a, id, f.Get("consentimiento") == "si")
 	case "trata":
 		err = s.hot.Desk.SetTrafficking(ctx, a, id, f.Get("estatus"), f.Get("decidio"))
-	case "canalizar":
-		err = s.hot.Desk.Refer(ctx, a, id, f.Get("institucion"), f.Get("detalles"), f.Get("motivo_excepcion"))
+	case "canalizar", "consentir-canalizar":
+		typed := referralForm{Institution: f.Get("institucion"), Details: f.Get("detalles"), Override: f.Get("motivo_excepcion")}
+		if r.PathValue("action") == "consentir-canalizar" {
+			// The person's consent, given on the page that stopped the
+			// referral: recorded first, then the referral as typed.
+			if err = s.hot.Desk.SetConsent(ctx, a, id, true); err != nil {
+				break
+			}
+		}
+		err = s.hot.Desk.Refer(ctx, a, id, typed.Institution, typed.Details, typed.Override)
+		if errors.Is(err, desk.ErrNoConsent) {
+			// Nothing typed is lost: the page comes back with the form as
+			// it was and the way to record the consent.
+			s.renderCase(w, r, id, &typed, http.StatusConflict)
+			return
+		}
 	case "canalizacion":
 		rid, _ := strconv.ParseInt(f.Get("canalizacion"), 10, 64)
 		err = s.hot.Desk.MoveReferral(ctx, a, id, rid, hotline.ReferralStatus(f.Get("a")))

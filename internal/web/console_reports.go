@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigia-mx/vigia/internal/desk"
+	"github.com/vigia-mx/vigia/internal/hotline"
 )
 
 func (s *Server) consoleReport(w http.ResponseWriter, r *http.Request) {
@@ -52,7 +53,7 @@ func (s *Server) consoleReportAction(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case "responder":
-		err = s.hot.Desk.Reply(ctx, a, id, f.Get("texto"))
+		err = s.hot.Desk.Reply(ctx, a, id, cannedReply(f.Get("plantilla"), f.Get("texto")))
 	case "duplicado":
 		other, _ := strconv.ParseInt(f.Get("otro"), 10, 64)
 		err = s.hot.Desk.DecideDuplicate(ctx, a, id, other, f.Get("mismo") == "si")
@@ -100,4 +101,22 @@ func (s *Server) consoleSearch(w http.ResponseWriter, r *http.Request) {
 		p.Results, p.Done = res, true
 	}
 	s.consoleView(w, r, "console_search", "console.search", p, http.StatusOK)
+}
+
+// cannedReply puts a ready-made reply ("id:es" or "id:en") before what was
+// typed; an unknown choice adds nothing.
+func cannedReply(choice, typed string) string {
+	id, lang, _ := strings.Cut(choice, ":")
+	c, ok := hotline.CannedReplyByID(id)
+	if !ok {
+		return typed
+	}
+	text := c.ES
+	if lang == "en" {
+		text = c.EN
+	}
+	if typed = strings.TrimSpace(typed); typed != "" {
+		text += "\n\n" + typed
+	}
+	return text
 }

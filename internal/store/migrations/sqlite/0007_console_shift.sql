@@ -1,0 +1,14 @@
+-- What a shift needs from the console. received_at is the moment a report
+-- arrived (the audit log's report.create entry already holds it in the
+-- clear, so it reveals nothing new); first_action_at is when staff first
+-- acted on it (opened or joined a case, discarded it, replied), for the
+-- response-time targets; taken_by is the member of staff who entered a
+-- report taken by phone or in person. Reports stored before this have no
+-- moment: the queue falls back to their day.
+ALTER TABLE reports ADD COLUMN received_at TEXT;
+ALTER TABLE reports ADD COLUMN first_action_at TEXT;
+ALTER TABLE reports ADD COLUMN taken_by INTEGER REFERENCES staff (id);
+-- Tasks get the moment they were set, for the case timeline.
+ALTER TABLE tasks ADD COLUMN created_at TEXT;
+-- The case timeline reads the audit entries of a case and of its reports.
+CREATE INDEX audit_log_object ON audit_log (object);
