@@ -282,3 +282,67 @@ func TestCannedReplies(t *testing.T) {
 		t.Errorf("an unknown canned reply and no text: %d", w.Code)
 	}
 }
+
+// receiptOf posts the public form and returns the receipt page.
+func receiptOf(t *testing.T, e *hotEnv, urgent bool) string {
+	t.Helper()
+	form := vals("tipo", "situacion_riesgo", "descripcion", "[SINTÉTICO] Me ofrecieron trabajo en otro estado y me quitaron el teléfono.", "estado", "19", "contacto", "ninguno")
+	if urgent {
+		form.Set("urgente", "si")
+	}
+	w := e.client().postForm("/reportar", form)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `id="folio"`) {
+		t.Fatalf("report form: %d %.400s", w.Code, w.Body)
+	}
+	return w.Body.String()
+}
+
+// TestReceiptPageSaysWhatComesNext: with "peligro inmediato" ticked the
+// receipt page says first to call 911 and the 24-hour line; every receipt
+// page says when the report will be read; a closed report says what
+// closing means and how to add information.
+func TestReceiptPageSaysWhatComesNext(t *testing.T) {
+	t.Parallel()
+	e := hotlineServer(t)
+	urgent := receiptOf(t, e, true)
+	danger := strings.Index(urgent, `href="tel:911"`)
+	folio := strings.Index(urgent, `id="folio"`)
+	if danger < 0 || danger > folio || !strings.Contains(urgent[:folio], `href="tel:8005533000"`) {
+		t.Error("the urgent receipt page does not put 911 and the 24-hour line before the receipt")
+	}
+	if !strings.Contains(urgent, es("receipt.read", "15 minutos")) {
+		t.Error("the urgent receipt page does not say it will be read within 15 minutes")
+	}
+	normal := receiptOf(t, e, false)
+	if strings.Contains(normal, `href="tel:911"`) {
+		t.Error("a receipt page without immediate danger leads with 911")
+	}
+	if !strings.Contains(normal, es("receipt.read", "24 horas")) {
+		t.Error("the receipt page does not say it will be read within 24 hours")
+	}
+	// A closed report: its case approved for closing.
+	op := e.addUser("op_c", staff.Operador, "norte", "own")
+	sup := e.addUser("sup_c", staff.Supervisor, "norte", "team")
+	receipt, rid := e.submit(syntheticReport("[SINTÉTICO] se cerrará"))
+	opC, supC := e.login(op), e.login(sup)
+	cid := opC.openCaseHTTP(rid)
+	for _, step := range []struct {
+		c      *hotClient
+		action string
+		form   url.Values
+	}{{opC, "mover", vals("a", "evaluacion")}, {opC, "cierre", vals("motivo", "[SINTÉTICO] canalizado")}, {supC, "decidir-cierre", vals("aprobar", "si")}} {
+		if w := step.c.consolePost(fmt.Sprintf("/consola/casos/%d/%s", cid, step.action), step.form); w.Code != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", step.action, w.Code, w.Body)
+		}
+	}
+	w := e.client().postForm("/seguimiento", vals("folio", receipt))
+	body := w.Body.String()
+	if !strings.Contains(body, es("follow.status.cerrado")) || !strings.Contains(body, es("follow.closed.means")) || !strings.Contains(body, es("follow.closed.add")) {
+		t.Errorf("the closed report's page does not explain closing: %.800s", body)
+	}
+	// A report not yet read says when it will be.
+	fresh, _ := e.submit(syntheticReport("[SINTÉTICO] sin leer"))
+	if body := e.client().postForm("/seguimiento", vals("folio", fresh)).Body.String(); !strings.Contains(body, es("follow.status.recibido.when", "24 horas")) {
+		t.Error("a report not yet read does not say when it will be")
+	}
+}

@@ -125,6 +125,9 @@ type reportData struct {
 	// Prefilled: the form was opened from /oferta with the offer's text;
 	// Clipped: that text was cut to what a report may hold.
 	Prefilled, Clipped bool
+	// ReadWithin is, on the receipt page, how soon the hotline aims to
+	// read the report (its first-response target), in words.
+	ReadWithin string
 }
 
 type stateOption struct {
@@ -243,6 +246,8 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 					d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
 				default:
 					d.Receipt, d.Grouped = receipt, groupReceipt(receipt)
+					sla := s.hot.Desk.SLA()
+					d.ReadWithin = spanText(l, sla.For(hotline.Urgency(rep.Kind, rep.Urgent)))
 				}
 			}
 		}
@@ -290,13 +295,16 @@ type followData struct {
 	Receipt string
 	Added   bool
 	Error   string
+	// ReadWithin is the first-response target for reports that are not
+	// of immediate danger, in words, for a report not yet read.
+	ReadWithin string
 }
 
 // follow lets a reporter return with the receipt. The receipt travels in
 // the form body, never in a URL that a browser's history would keep.
 func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 	l := locale.FromRequest(r)
-	d := followData{}
+	d := followData{ReadWithin: spanText(l, s.hot.Desk.SLA().Normal)}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
