@@ -126,11 +126,11 @@ type TimelineEntry struct {
 
 // timelineSkip are audit actions left out of a timeline: reads and
 // refusals, which the audit log keeps for oversight, not for the shift.
-var timelineSkip = map[string]bool{"case.read": true, "report.read": true, "case.denied": true, "report.index": true,
-	// These come with their text from the case itself.
-	"case.note": true, "case.task": true, "report.reply": true, "report.add": true, "notify": true}
+var timelineSkip = map[string]bool{"case.read": true, "report.read": true, "case.denied": true, "report.index": true, "notify": true}
 
-// timeline builds a case's timeline from its audit entries and its texts.
+// timeline builds a case's timeline from its audit entries, in the log's
+// order, with the text of each note, task, reply and addition put at its
+// own entry (the n-th "case.note" entry is the n-th note, and so on).
 func (d *Desk) timeline(ctx context.Context, v *CaseView, name func(int64) string) error {
 	objects := []string{fmt.Sprintf("case:%d", v.ID)}
 	for _, r := range v.Reports {
@@ -146,6 +146,27 @@ func (d *Desk) timeline(ctx context.Context, v *CaseView, name func(int64) strin
 		}
 		return actor // intake, reporter, system
 	}
+	// The texts, each in the order it was written.
+	type text struct{ text, detail string }
+	queues := map[string][]text{}
+	for _, n := range v.Notes {
+		queues["case.note"] = append(queues["case.note"], text{n.Text, ""})
+	}
+	tasks := append([]TaskView(nil), v.Tasks...)
+	sort.Slice(tasks, func(i, j int) bool { return tasks[i].ID < tasks[j].ID })
+	for _, t := range tasks {
+		queues["case.task"] = append(queues["case.task"], text{t.Text, t.DueOn})
+	}
+	for _, r := range v.Reports {
+		for _, m := range r.Messages {
+			k := fmt.Sprintf("report.reply report:%d", r.ID)
+			if m.Direction == "reporter" {
+				k = fmt.Sprintf("report.add report:%d", r.ID)
+			}
+			queues[k] = append(queues[k], text{m.Text, ""})
+		}
+	}
+	kindOf := map[string]string{"case.note": "note", "case.task": "task", "report.reply": "reply", "report.add": "reporter"}
 	var tl []TimelineEntry
 	for _, e := range entries {
 		if timelineSkip[e.Action] {
@@ -156,28 +177,19 @@ func (d *Desk) timeline(ctx context.Context, v *CaseView, name func(int64) strin
 		if strings.HasPrefix(e.Object, "report:") {
 			te.Report, _ = strconv.ParseInt(strings.TrimPrefix(e.Object, "report:"), 10, 64)
 		}
+		if k, ok := kindOf[e.Action]; ok {
+			q := e.Action
+			if te.Report != 0 {
+				q += " " + e.Object
+			}
+			if len(queues[q]) == 0 {
+				continue // its text is gone (or was never kept)
+			}
+			te.Kind, te.Text, te.Detail = k, queues[q][0].text, queues[q][0].detail
+			queues[q] = queues[q][1:]
+		}
 		tl = append(tl, te)
 	}
-	parse := func(s string) time.Time { t, _ := time.Parse(time.RFC3339Nano, s); return t }
-	for _, n := range v.Notes {
-		tl = append(tl, TimelineEntry{At: parse(n.At), Kind: "note", Who: n.Author, Text: n.Text})
-	}
-	for _, t := range v.Tasks {
-		if t.CreatedAt != "" {
-			tl = append(tl, TimelineEntry{At: parse(t.CreatedAt), Kind: "task", Who: t.Assignee, Text: t.Text, Detail: t.DueOn})
-		}
-	}
-	for _, r := range v.Reports {
-		for _, m := range r.Messages {
-			k := "reply"
-			w := name(m.AuthorID)
-			if m.Direction == "reporter" {
-				k, w = "reporter", "reporter"
-			}
-			tl = append(tl, TimelineEntry{At: parse(m.At), Kind: k, Who: w, Text: m.Text, Report: r.ID})
-		}
-	}
-	sort.SliceStable(tl, func(i, j int) bool { return tl[i].At.Before(tl[j].At) })
 	v.Timeline = tl
 	return nil
 }

@@ -8,7 +8,7 @@
 ALTER TABLE reports ADD COLUMN received_at TEXT;
 ALTER TABLE reports ADD COLUMN first_action_at TEXT;
 ALTER TABLE reports ADD COLUMN taken_by INTEGER REFERENCES staff (id);
--- Tasks get the moment they were set, for the case timeline.
+-- Tasks get the moment they were set.
 ALTER TABLE tasks ADD COLUMN created_at TEXT;
 -- The case timeline reads the audit entries of a case and of its reports.
 CREATE INDEX audit_log_object ON audit_log (object);
