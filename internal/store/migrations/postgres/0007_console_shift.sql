@@ -12,3 +12,16 @@ ALTER TABLE reports ADD COLUMN taken_by BIGINT REFERENCES staff (id);
 ALTER TABLE tasks ADD COLUMN created_at TEXT;
 -- The case timeline reads the audit entries of a case and of its reports.
 CREATE INDEX audit_log_object ON audit_log (object);
+-- Per-client counts for the public intake's limits (reports a minute,
+-- receipt look-ups a minute, unknown receipts a day), in the database so
+-- that several `vigia serve` processes on one database hold one count.
+-- client is a daily-rotated keyed hash of the address, never the address.
+CREATE TABLE client_limits (
+    bucket  TEXT    NOT NULL,
+    client  TEXT    NOT NULL,
+    win     TEXT    NOT NULL,
+    n       INTEGER NOT NULL,
+    expires TEXT    NOT NULL,
+    PRIMARY KEY (bucket, client, win)
+);
+CREATE INDEX client_limits_expires ON client_limits (expires);
