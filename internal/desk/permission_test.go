@@ -22,7 +22,7 @@ func TestPolicyTable(t *testing.T) {
 		staff.Operador:      {desk.Triage, desk.Search, desk.EnterReport, desk.ListCases, desk.WorkCase, desk.BreakGlass},
 		staff.Supervisor:    {desk.Triage, desk.Search, desk.EnterReport, desk.ListCases, desk.WorkCase, desk.AssignCase, desk.ApproveClose, desk.OverrideConsent, desk.BreakGlass, desk.Caseload, desk.ExportHTCDS, desk.ExportCTDC, desk.ExportSESNSP, desk.RawGrid, desk.PublicStats},
 		staff.Analista:      {desk.ExportCTDC, desk.ExportSESNSP, desk.PublicStats},
-		staff.Administrador: {desk.WorkCase, desk.BreakGlass, desk.ManageStaff, desk.PublicStats},
+		staff.Administrador: {desk.WorkCase, desk.BreakGlass, desk.ManageStaff, desk.PublicStats, desk.ManageDirectory},
 	}
 	for _, role := range staff.Roles() {
 		allowed := map[desk.Action]bool{}

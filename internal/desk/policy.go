@@ -70,6 +70,8 @@ const (
 	ManageStaff Action = "manage_staff"
 	// PublicStats: the public statistics page, linked from the console.
 	PublicStats Action = "public_stats"
+	// ManageDirectory: add to and correct the referral directory.
+	ManageDirectory Action = "manage_directory"
 )
 
 // Reach is how far a role's permission for an action goes.
@@ -105,14 +107,14 @@ var Policy = map[staff.Role]map[Action]Reach{
 		ExportCTDC: Always, ExportSESNSP: Always, PublicStats: Always,
 	},
 	staff.Administrador: {
-		ManageStaff: Always, WorkCase: GlassOnly, BreakGlass: Always, PublicStats: Always,
+		ManageStaff: Always, WorkCase: GlassOnly, BreakGlass: Always, PublicStats: Always, ManageDirectory: Always,
 	},
 }
 
 // Actions lists every action, for menus and tests.
 func Actions() []Action {
 	return []Action{Triage, Search, EnterReport, ListCases, WorkCase, AssignCase, ApproveClose, OverrideConsent, BreakGlass,
-		Caseload, ExportHTCDS, ExportCTDC, ExportSESNSP, RawGrid, ManageStaff, PublicStats}
+		Caseload, ExportHTCDS, ExportCTDC, ExportSESNSP, RawGrid, ManageStaff, PublicStats, ManageDirectory}
 }
 
 // Can reports whether a's role may do act at all (on some object, for the

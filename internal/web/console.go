@@ -51,6 +51,8 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	get("/consola/telefono", "console_phone", s.consolePhone)
 	post("/consola/telefono", "console_phone_post", s.consolePhone)
 	get("/consola/carga", "console_caseload", s.consoleCaseload)
+	get("/consola/directorio", "console_directory", s.consoleDirectory)
+	post("/consola/directorio", "console_directory_post", s.consoleDirectory)
 }
 
 func consoleFrom(r *http.Request) consoleCtx {

@@ -21,11 +21,16 @@ type casePage struct {
 	// for want of recorded consent, so the page offers to record it.
 	Referral referralForm
 	Blocked  bool
+	// Directory is the referral directory for the case's state and the
+	// national institutions.
+	Directory []store.DirectoryEntry
 }
 
 // referralForm is what was typed into the referral form.
 type referralForm struct {
 	Institution, Details, Override string
+	// Directory is the id of the directory entry chosen, if any.
+	Directory string
 }
 
 func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +59,10 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id int64, bl
 	p := casePage{CaseView: v, Instruments: hotline.Instruments()}
 	if blocked != nil {
 		p.Referral, p.Blocked = *blocked, true
+	}
+	if p.Directory, err = s.hot.Desk.Directory(r.Context(), consoleFrom(r).Actor, v.State); err != nil {
+		s.deskError(w, r, err)
+		return
 	}
 	if v.May[string(desk.AssignCase)] {
 		if p.Assignees, err = s.hot.Desk.Assignees(r.Context(), consoleFrom(r).Actor, v.Team); err != nil {
@@ -96,7 +105,24 @@ func (s *Server) consoleCaseAction(w http.ResponseWriter, r *http.Request) {
 	case "trata":
 		err = s.hot.Desk.SetTrafficking(ctx, a, id, f.Get("estatus"), f.Get("decidio"))
 	case "canalizar", "consentir-canalizar":
-		typed := referralForm{Institution: f.Get("institucion"), Details: f.Get("detalles"), Override: f.Get("motivo_excepcion")}
+		typed := referralForm{Institution: f.Get("institucion"), Details: f.Get("detalles"), Override: f.Get("motivo_excepcion"), Directory: f.Get("directorio")}
+		institution, details := typed.Institution, typed.Details
+		if typed.Directory != "" {
+			// An institution from the directory names the kind and heads
+			// the sealed details with its name and phone.
+			did, _ := strconv.ParseInt(typed.Directory, 10, 64)
+			entry, derr := s.hot.Desk.DirectoryEntry(ctx, a, did)
+			if derr != nil {
+				err = derr
+				break
+			}
+			institution = entry.Kind
+			head := entry.Name
+			if entry.Phone != "" {
+				head += " · " + entry.Phone
+			}
+			details = strings.TrimSpace(head + "\n" + details)
+		}
 		if r.PathValue("action") == "consentir-canalizar" {
 			// The person's consent, given on the page that stopped the
 			// referral: recorded first, then the referral as typed.
@@ -104,7 +130,7 @@ func (s *Server) consoleCaseAction(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 		}
-		err = s.hot.Desk.Refer(ctx, a, id, typed.Institution, typed.Details, typed.Override)
+		err = s.hot.Desk.Refer(ctx, a, id, institution, details, typed.Override)
 		if errors.Is(err, desk.ErrNoConsent) {
 			// Nothing typed is lost: the page comes back with the form as
 			// it was and the way to record the consent.

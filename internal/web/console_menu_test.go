@@ -60,6 +60,7 @@ func TestConsoleMenuMatchesHandlers(t *testing.T) {
 		{"staff", "/consola", `href="/consola/personal`, "GET", "/consola/personal", nil},
 		{"phone report", "/consola", `href="/consola/telefono`, "GET", "/consola/telefono", nil},
 		{"caseload", "/consola", `href="/consola/carga`, "GET", "/consola/carga", nil},
+		{"directory", "/consola", `href="/consola/directorio`, "GET", "/consola/directorio", nil},
 		{"export htcds", "/consola", `href="/consola/exportar/htcds.csv"`, "GET", "/consola/exportar/htcds.csv", nil},
 		{"export ctdc", "/consola", `href="/consola/exportar/ctdc.csv"`, "GET", "/consola/exportar/ctdc.csv", nil},
 		{"export sesnsp", "/consola", `href="/consola/exportar/sesnsp.csv"`, "GET", "/consola/exportar/sesnsp.csv", nil},

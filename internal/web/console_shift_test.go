@@ -346,3 +346,64 @@ func TestReceiptPageSaysWhatComesNext(t *testing.T) {
 		t.Error("a report not yet read does not say when it will be")
 	}
 }
+
+// TestReferralDirectory: the directory is seeded from the bundled file,
+// administrators add to and correct it, and the referral form offers the
+// case's state's institutions and the national ones. SYNTHETIC entries.
+func TestReferralDirectory(t *testing.T) {
+	t.Parallel()
+	e := hotlineServer(t)
+	adm := e.login(e.addUser("adm_dir", staff.Administrador, "general", "own"))
+	op := e.login(e.addUser("op_dir", staff.Operador, "norte", "own"))
+	wantStatus(t, "operator on the directory", op.get("/consola/directorio"), http.StatusForbidden)
+	page := adm.get("/consola/directorio").Body.String()
+	for _, want := range []string{"FEVIMTRA", "Fiscalía del estado (Puebla)", "800 5533 000"} {
+		if !strings.Contains(page, esc(want)) {
+			t.Errorf("the seeded directory lacks %q", want)
+		}
+	}
+	w := adm.consolePost("/consola/directorio", vals("estado", "21", "tipo", "refugio", "nombre", "[SINTÉTICO] Refugio Puebla", "telefono", "222 000 0000", "fuente", "[SINTÉTICO]"))
+	wantStatus(t, "adding an entry", w, http.StatusSeeOther)
+	wantStatus(t, "a phone with letters", adm.consolePost("/consola/directorio", vals("estado", "21", "tipo", "refugio", "nombre", "x", "telefono", "llama a Juan")), http.StatusBadRequest)
+	entries, err := e.st.Directory(e.ctx, 21)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shelter int64
+	for _, x := range entries {
+		if x.Name == "[SINTÉTICO] Refugio Puebla" {
+			shelter = x.ID
+		}
+		if x.State != 0 && x.State != 21 {
+			t.Errorf("the directory for Puebla lists %s of state %d", x.Name, x.State)
+		}
+	}
+	if shelter == 0 {
+		t.Fatal("the new entry is not in Puebla's directory")
+	}
+	r := syntheticReport("[SINTÉTICO] canalizar con directorio")
+	r.State = 21
+	_, rid := e.submit(r)
+	cid := op.openCaseHTTP(rid)
+	casePage := op.get(fmt.Sprintf("/consola/casos/%d", cid)).Body.String()
+	if !strings.Contains(casePage, fmt.Sprintf(`<option value="%d"`, shelter)) || strings.Contains(casePage, "Fiscalía del estado (Jalisco)") || !strings.Contains(casePage, "FEVIMTRA") {
+		t.Error("the referral form does not offer Puebla's and the national institutions only")
+	}
+	op.consolePost(fmt.Sprintf("/consola/casos/%d/consentimiento", cid), vals("consentimiento", "si"))
+	if w := op.consolePost(fmt.Sprintf("/consola/casos/%d/canalizar", cid), vals("directorio", fmt.Sprint(shelter), "institucion", "otra", "detalles", "[SINTÉTICO] cupo para dos")); w.Code != http.StatusSeeOther {
+		t.Fatalf("referral from the directory: %d %s", w.Code, w.Body)
+	}
+	cv, err := e.d.Case(e.ctx, e.actor(op), cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cv.Referrals) != 1 || cv.Referrals[0].Institution != "refugio" || !strings.HasPrefix(cv.Referrals[0].Details, "[SINTÉTICO] Refugio Puebla · 222 000 0000\n") {
+		t.Errorf("referral: %+v", cv.Referrals)
+	}
+	// Deactivated, it is no longer offered.
+	w = adm.consolePost("/consola/directorio", vals("id", fmt.Sprint(shelter), "estado", "21", "tipo", "refugio", "nombre", "[SINTÉTICO] Refugio Puebla", "telefono", "222 000 0000"))
+	wantStatus(t, "deactivating", w, http.StatusSeeOther)
+	if strings.Contains(op.get(fmt.Sprintf("/consola/casos/%d", cid)).Body.String(), fmt.Sprintf(`<option value="%d"`, shelter)) {
+		t.Error("a deactivated entry is still offered")
+	}
+}

@@ -52,7 +52,7 @@ type navItem struct {
 // pageNames lists every page template; each is parsed with layout.html.
 var pageNames = []string{"home", "state", "states", "analysis", "data", "method", "error", "check",
 	"report", "receipt", "follow", "hotline_stats",
-	"console_login", "console_home", "console_report", "console_case", "console_staff", "console_error", "console_breakglass", "console_search", "console_phone", "console_caseload"}
+	"console_login", "console_home", "console_report", "console_case", "console_staff", "console_error", "console_breakglass", "console_search", "console_phone", "console_caseload", "console_directory"}
 
 var templates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}

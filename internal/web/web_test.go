@@ -391,9 +391,10 @@ func TestTemplatesWithZeroData(t *testing.T) {
 		"console_report": consoleData{Page: desk.ReportView{}, StateOf: stateName, Urgency: urgencyZero, MuniName: muniZero},
 		"console_case": consoleData{Page: casePage{Instruments: hotline.Instruments(), Assignees: []store.Staff{{ID: 1, Username: "x"}},
 			CaseView: desk.CaseView{Timeline: []desk.TimelineEntry{{Kind: "case.move", Detail: "nuevo->evaluacion"}, {Kind: "note", Text: "x"}}}}, StateOf: stateName, Urgency: urgencyZero, MuniName: muniZero},
-		"console_phone":    consoleData{Page: phonePage{}},
-		"console_caseload": consoleData{Page: []desk.LoadRow{{Username: "x"}}},
-		"console_staff":    consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)},
+		"console_phone":     consoleData{Page: phonePage{}},
+		"console_caseload":  consoleData{Page: []desk.LoadRow{{Username: "x"}}},
+		"console_directory": consoleData{Page: directoryPage{Entries: []store.DirectoryEntry{{ID: 1, State: 1, Kind: "dif", Name: "x"}}}, StateOf: stateName},
+		"console_staff":     consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)},
 		"console_search": consoleData{Page: searchPage{Done: true}, StateOf: stateName}}
 	for _, name := range pageNames {
 		for _, l := range []locale.Lang{locale.ES, locale.EN} {

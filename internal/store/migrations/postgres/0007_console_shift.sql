@@ -25,3 +25,19 @@ CREATE TABLE client_limits (
     PRIMARY KEY (bucket, client, win)
 );
 CREATE INDEX client_limits_expires ON client_limits (expires);
+-- The referral directory: institutions by state (0: national), seeded
+-- from the bundled file and kept by administrators. Nothing in it is about
+-- a person.
+CREATE TABLE institutions (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    state      INTEGER NOT NULL CHECK (state BETWEEN 0 AND 32),
+    kind       TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    phone      TEXT    NOT NULL DEFAULT '',
+    source     TEXT    NOT NULL DEFAULT '',
+    verified   INTEGER NOT NULL DEFAULT 0,
+    note       TEXT    NOT NULL DEFAULT '',
+    active     INTEGER NOT NULL DEFAULT 1,
+    updated_at TEXT    NOT NULL
+);
+CREATE INDEX institutions_state ON institutions (state, kind);
