@@ -47,7 +47,9 @@ func checkGuessable(password string) error {
 	if commonPasswords[p] {
 		return ErrPasswordCommon
 	}
-	stem := strings.TrimRightFunc(p, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) })
+	stem := strings.TrimRightFunc(p, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r)
+	})
 	if commonPasswords[stem] {
 		return ErrPasswordCommon
 	}
