@@ -45,6 +45,11 @@ func TestConsoleMenuMatchesHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	caseURL := fmt.Sprintf("/consola/casos/%d", caseID)
+	// The administrator reaches the case only through break-glass; the
+	// analyst not at all.
+	if err := e.d.BreakGlass(e.ctx, e.actor(clients["adm"]), caseID, "[SINTÉTICO] revisión de emergencia"); err != nil {
+		t.Fatal(err)
+	}
 
 	// Each row: the page that would show the way in, what marks it there,
 	// and the request the handler answers.
@@ -65,6 +70,13 @@ func TestConsoleMenuMatchesHandlers(t *testing.T) {
 		{"export ctdc", "/consola", `href="/consola/exportar/ctdc.csv"`, "GET", "/consola/exportar/ctdc.csv", nil},
 		{"export sesnsp", "/consola", `href="/consola/exportar/sesnsp.csv"`, "GET", "/consola/exportar/sesnsp.csv", nil},
 		{"pending report", "/consola", fmt.Sprintf(`href="/consola/reportes/`), "GET", "", nil},
+		{"reply", caseURL, fmt.Sprintf("/consola/reportes/%d/responder", rid), "POST", fmt.Sprintf("/consola/reportes/%d/responder", rid), func() map[string]string {
+			return map[string]string{"texto": "[SINTÉTICO] respuesta", "volver": fmt.Sprint(caseID)}
+		}},
+		{"note", caseURL, "/nota", "POST", caseURL + "/nota", func() map[string]string { return map[string]string{"texto": "[SINTÉTICO] nota"} }},
+		{"override consent", caseURL, `name="motivo_excepcion"`, "POST", caseURL + "/canalizar", func() map[string]string {
+			return map[string]string{"institucion": "dif", "detalles": "[SINTÉTICO]", "motivo_excepcion": "[SINTÉTICO] una menor en peligro"}
+		}},
 		{"approve closure", caseURL, "/decidir-cierre", "POST", caseURL + "/decidir-cierre", func() map[string]string { return map[string]string{"aprobar": "no"} }},
 		{"assign", caseURL, "/asignar", "POST", caseURL + "/asignar", func() map[string]string {
 			return map[string]string{"responsable": fmt.Sprint(op.ID)}
