@@ -7,6 +7,7 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
+	"github.com/vigia-mx/vigia/internal/store"
 	"github.com/vigia-mx/vigia/internal/storetest"
 )
 
@@ -128,6 +129,52 @@ func TestShiftOnBothBackends(t *testing.T) {
 		}
 		if j != len(want) {
 			t.Errorf("timeline %v, want %v in order", kinds, want)
+		}
+	})
+}
+
+// TestDirectoryOnBothBackends: the directory is seeded once from the
+// bundled file, kept by administrators only, and listed by state.
+func TestDirectoryOnBothBackends(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		tm := newTeam(e)
+		all, err := e.d.Directory(e.ctx, tm.adm, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bundled, _ := hotline.BundledDirectory()
+		if len(all) != len(bundled) {
+			t.Errorf("seeded %d entries, the file has %d", len(all), len(bundled))
+		}
+		if _, err := e.d.Directory(e.ctx, tm.op1, 0); !errors.Is(err, desk.ErrForbidden) {
+			t.Errorf("an operator listing the whole directory: %v", err)
+		}
+		id, err := e.d.SaveDirectoryEntry(e.ctx, tm.adm, store.DirectoryEntry{State: 9, Kind: "refugio", Name: "[SINTÉTICO] Refugio", Phone: "55 0000 0000", Active: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.d.SaveDirectoryEntry(e.ctx, tm.sup1, store.DirectoryEntry{State: 9, Kind: "refugio", Name: "x"}); !errors.Is(err, desk.ErrForbidden) {
+			t.Errorf("a supervisor editing the directory: %v", err)
+		}
+		cdmx, err := e.d.Directory(e.ctx, tm.op1, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, x := range cdmx {
+			found = found || x.ID == id
+			if x.State != 0 && x.State != 9 {
+				t.Errorf("Mexico City's directory lists state %d", x.State)
+			}
+		}
+		if !found {
+			t.Error("the new entry is not listed")
+		}
+		// Seeding again adds nothing.
+		again, _ := e.d.Directory(e.ctx, tm.adm, 0)
+		if len(again) != len(bundled)+1 {
+			t.Errorf("after one addition: %d entries", len(again))
 		}
 	})
 }
