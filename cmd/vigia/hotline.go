@@ -37,6 +37,9 @@ func hotlineKeyPath(flagValue, db string) string {
 type hotlineFlags struct {
 	keyFile   *string
 	retention *time.Duration
+	// slaUrgent and slaNormal are the first-response targets the console's
+	// queue counts down.
+	slaUrgent, slaNormal *time.Duration
 }
 
 func addHotlineFlags(fs *flag.FlagSet, env *environment) hotlineFlags {
@@ -46,9 +49,17 @@ func addHotlineFlags(fs *flag.FlagSet, env *environment) hotlineFlags {
 			ret = d
 		}
 	}
+	dur := func(name string, def time.Duration) time.Duration {
+		if d, err := time.ParseDuration(env.getenv(name)); err == nil && d > 0 {
+			return d
+		}
+		return def
+	}
 	return hotlineFlags{
 		keyFile:   fs.String("hotline-key", env.getenv("VIGIA_HOTLINE_KEY"), "hotline key file (created if missing; the intake role reads FILE.intake; env VIGIA_HOTLINE_KEY)"),
 		retention: fs.Duration("retention", ret, "how long closed reports and cases are kept (env VIGIA_RETENTION)"),
+		slaUrgent: fs.Duration("sla-urgent", dur("VIGIA_SLA_URGENT", desk.DefaultSLA.Urgent), "first response to a report of immediate danger is due within this (env VIGIA_SLA_URGENT)"),
+		slaNormal: fs.Duration("sla-normal", dur("VIGIA_SLA_NORMAL", desk.DefaultSLA.Normal), "first response to any other report is due within this (env VIGIA_SLA_NORMAL)"),
 	}
 }
 
@@ -82,7 +93,10 @@ func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc 
 		return nil, err
 	}
 	env.log.Info("hotline keys", "fingerprint", keys.Fingerprint(), "can_read", keys.CanOpen())
-	return desk.New(desk.Config{Store: st, Keys: keys, Geo: geo, Screener: sc, Retention: *hf.retention}), nil
+	if *hf.slaUrgent <= 0 || *hf.slaNormal <= 0 {
+		return nil, usageError{fmt.Errorf("--sla-urgent and --sla-normal must be positive")}
+	}
+	return desk.New(desk.Config{Store: st, Keys: keys, Geo: geo, Screener: sc, Retention: *hf.retention, SLA: desk.SLA{Urgent: *hf.slaUrgent, Normal: *hf.slaNormal}}), nil
 }
 
 // cmdStaff manages console accounts: vigia staff add USER --role R.

@@ -62,6 +62,8 @@ type Config struct {
 	Sessions  staff.SessionPolicy
 	// BreakGlass is how long break-glass access lasts.
 	BreakGlass time.Duration
+	// SLA is how soon staff must first act on a report (zero: DefaultSLA).
+	SLA SLA
 	// Hashes bounds the password hashes run at once (nil: 4 running, 16
 	// waiting up to 2 s); sign-ins beyond it get ErrBusy at once.
 	Hashes *staff.HashLimit
@@ -108,6 +110,12 @@ func New(cfg Config) *Desk {
 	if cfg.Sessions.Idle == 0 {
 		cfg.Sessions = staff.DefaultSessions
 	}
+	if cfg.SLA.Urgent == 0 {
+		cfg.SLA.Urgent = DefaultSLA.Urgent
+	}
+	if cfg.SLA.Normal == 0 {
+		cfg.SLA.Normal = DefaultSLA.Normal
+	}
 	if cfg.BreakGlass == 0 {
 		cfg.BreakGlass = time.Hour
 	}
@@ -141,6 +149,13 @@ type screenSummary struct {
 // Submit validates, screens, seals and stores a report and returns its
 // receipt, which is shown once and never stored.
 func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
+	r.Call = nil // only staff enter calls (EnterReport)
+	return d.submit(ctx, r, Actor{}, time.Time{})
+}
+
+// submit stores a report from the public (by.ID == 0) or entered by a
+// member of staff; received is when it arrived (zero: now).
+func (d *Desk) submit(ctx context.Context, r *hotline.Report, by Actor, received time.Time) (string, error) {
 	if err := r.Validate(d.geo); err != nil {
 		return "", err
 	}
@@ -178,12 +193,18 @@ func (d *Desk) Submit(ctx context.Context, r *hotline.Report) (string, error) {
 			return "", err
 		}
 		receipt, rc, rk := fresh.receipt, fresh.rc, fresh.rk
-		_, err = d.st.CreateReport(ctx, store.NewReport{
+		ev := audit.Event{Actor: "intake", Action: "report.create", Object: "report:{id}", Detail: "kind=" + string(r.Kind) + " channel=" + safeWord(r.Channel)}
+		receivedAt := ""
+		if by.ID != 0 {
+			ev.Actor, ev.Action = by.tag(), "report.enter"
+			receivedAt = received.UTC().Format(time.RFC3339Nano)
+		}
+		_, err = d.st.CreateReport(ctx, store.NewReport{ReceivedAt: receivedAt, TakenBy: by.ID,
 			Lookup: rc.Lookup, ReplyRecipient: rk.Recipient, ReplyKey: rk.Wrapped,
 			Kind: string(r.Kind), State: r.State, Urgency: hotline.Urgency(r.Kind, r.Urgent),
-			ReceivedOn: d.now().UTC().Format("2006-01-02"), Channel: r.Channel, Screen: string(screenJSON), Sealed: sealed, Tokens: tokens,
+			ReceivedOn: receivedOn(d.now(), received), Channel: r.Channel, Screen: string(screenJSON), Sealed: sealed, Tokens: tokens,
 			Indexed: d.keys.CanIndex(),
-		}, audit.Event{Actor: "intake", Action: "report.create", Object: "report:{id}", Detail: "kind=" + string(r.Kind) + " channel=" + safeWord(r.Channel)})
+		}, ev)
 		if err == nil {
 			return receipt, nil
 		}
@@ -504,3 +525,37 @@ func unmarshal(b []byte, v any) error {
 
 // stamp is the desk's time as the store writes it.
 func (d *Desk) stamp() string { return d.now().UTC().Format(time.RFC3339Nano) }
+
+// Retention deletes what has been closed for longer than the retention
+// period.
+func (d *Desk) Retention(ctx context.Context) (reports, cases int64, err error) {
+	return d.st.DeleteExpired(ctx, d.now().Add(-d.cfg.Retention), "system")
+}
+
+// VerifyAudit walks the audit chain.
+func (d *Desk) VerifyAudit(ctx context.Context) (n int64, head string, err error) {
+	var v audit.Verifier
+	err = d.st.AuditLog(ctx, v.Add)
+	return v.Count(), v.Head(), err
+}
+
+// Seal is exposed for the receipt pool and tests.
+func (d *Desk) Keys() *seal.Keys { return d.keys }
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// receivedOn is the day a report arrived: when the call began, for one
+// staff entered.
+func receivedOn(now, received time.Time) string {
+	if !received.IsZero() {
+		now = received
+	}
+	return now.UTC().Format("2006-01-02")
+}

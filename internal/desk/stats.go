@@ -10,7 +10,6 @@ import (
 	"github.com/vigia-mx/vigia/internal/audit"
 	"github.com/vigia-mx/vigia/internal/disclosure"
 	"github.com/vigia-mx/vigia/internal/hotline"
-	"github.com/vigia-mx/vigia/internal/staff"
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
@@ -79,10 +78,8 @@ func (d *Desk) PublicMonthly(ctx context.Context, from, to string, k int) (discl
 // export (HTCDS carries no free text, but it is case-level); analysts only
 // get the k-anonymised and aggregate files, which the caller decides.
 func (d *Desk) ExportCases(ctx context.Context, a Actor, what string) ([]hotline.ExportCase, error) {
-	switch {
-	case a.Role == staff.Supervisor:
-	case a.Role == staff.Analista && (what == "ctdc" || what == "sesnsp"):
-	default:
+	act := map[string]Action{"htcds": ExportHTCDS, "ctdc": ExportCTDC, "sesnsp": ExportSESNSP}[what]
+	if act == "" || !Can(a, act) {
 		return nil, ErrForbidden
 	}
 	if !d.keys.CanOpen() {
@@ -90,15 +87,11 @@ func (d *Desk) ExportCases(ctx context.Context, a Actor, what string) ([]hotline
 	}
 	// A supervisor exports what they could open: their team's cases, or
 	// all with scope all. Analysts' files are aggregated or k-anonymised.
-	f := store.CaseFilter{Limit: 1 << 30}
-	if a.Role == staff.Supervisor {
-		switch a.Scope {
-		case "own":
-			f.OwnerID = a.ID
-		case "team":
-			f.Team = a.Team
-		}
+	f := store.CaseFilter{}
+	if Can(a, ListCases) {
+		f = ScopeFilter(a)
 	}
+	f.Limit = 1 << 30
 	cs, err := d.st.Cases(ctx, f)
 	if err != nil {
 		return nil, err

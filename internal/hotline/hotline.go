@@ -53,6 +53,16 @@ type Report struct {
 	Contact Contact `json:"contact"`
 	// Channel is where the report came from: "web", "api" or a partner's name.
 	Channel string `json:"channel,omitempty"`
+	// Call is set on a report staff took by phone or in person (never by
+	// the public form or API).
+	Call *Call `json:"call,omitempty"`
+}
+
+// Call is when a report taken by staff was given, and who took it.
+type Call struct {
+	Start   string `json:"start"` // RFC 3339
+	End     string `json:"end"`
+	TakenBy string `json:"taken_by"`
 }
 
 // Victim describes one possible victim, in structured fields only.

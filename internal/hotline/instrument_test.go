@@ -247,3 +247,25 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestBundledDirectory(t *testing.T) {
+	d, err := BundledDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[int]int{}
+	for _, in := range d {
+		states[in.State]++
+		if in.Verified && in.Phone != "911" {
+			t.Errorf("%s is marked verified: only 911 was", in.Name)
+		}
+		if in.Source == "" {
+			t.Errorf("%s has no source", in.Name)
+		}
+	}
+	for st := 0; st <= 32; st++ {
+		if states[st] == 0 {
+			t.Errorf("no institution for state %d", st)
+		}
+	}
+}

@@ -137,3 +137,61 @@ func Urgency(kind Kind, urgent bool) int {
 	}
 	return u
 }
+
+// StaffChannels are the channels of a report entered by staff: a call or
+// message taken by an operator, or a person who came in.
+var StaffChannels = Vocab{
+	{"telefono", "Llamada telefónica", "Phone call", ""},
+	{"whatsapp", "WhatsApp", "WhatsApp", ""},
+	{"presencial", "En persona", "In person", ""},
+	{"correo", "Correo electrónico", "E-mail", ""},
+}
+
+// UrgencyWord names a report's urgency (Urgency's number) for people:
+// "peligro_inmediato", "alta", "media", "baja" or "informativa".
+func UrgencyWord(u int) string {
+	switch {
+	case u >= 10:
+		return "peligro_inmediato"
+	case u >= 3:
+		return "alta"
+	case u == 2:
+		return "media"
+	case u == 1:
+		return "baja"
+	}
+	return "informativa"
+}
+
+// CannedReply is a ready-made reply to a reporter, in both languages.
+type CannedReply struct {
+	ID, ES, EN string
+}
+
+// CannedReplies are the reply form's ready-made texts. They say nothing
+// about the report itself: a receipt found by someone else must not reveal
+// what was said.
+var CannedReplies = []CannedReply{
+	{"recibido", "Recibimos tu reporte. Una persona de nuestro equipo ya lo está revisando.",
+		"We received your report. A member of our team is already reviewing it."},
+	{"mas_informacion", "Gracias. Para poder ayudar necesitamos un poco más de información: ¿puedes agregar, con tu folio, cuándo y dónde ocurrió y cómo podemos reconocer el lugar?",
+		"Thank you. To help, we need a little more information: could you add, with your receipt, when and where it happened and how we can recognise the place?"},
+	{"canalizado", "Tu reporte fue canalizado a una institución que puede atenderlo. Si algo cambia, agrega la información con tu folio.",
+		"Your report was referred to an institution that can act on it. If anything changes, add the information with your receipt."},
+	{"peligro", "Si tú o alguien más está en peligro ahora, llama al 911. También puedes llamar a la Línea Nacional contra la Trata de Personas, 800 5533 000, las 24 horas.",
+		"If you or someone else is in danger now, call 911. You can also call the National Anti-Trafficking Hotline (Línea Nacional contra la Trata de Personas), 800 5533 000, 24 hours a day."},
+	{"seguridad", "Por tu seguridad, borra este folio de lugares donde otra persona pueda verlo, y usa el botón «Salir rápido» al terminar.",
+		"For your safety, keep this receipt where no one else can see it, and use the «Quick exit» button when you finish."},
+	{"cierre", "Cerramos tu reporte: ya se hizo lo que estaba a nuestro alcance. Si tienes información nueva, agrégala con tu folio y lo revisaremos de nuevo.",
+		"We closed your report: we did what was within our reach. If you have new information, add it with your receipt and we will review it again."},
+}
+
+// CannedReplyByID finds a ready-made reply.
+func CannedReplyByID(id string) (CannedReply, bool) {
+	for _, c := range CannedReplies {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return CannedReply{}, false
+}

@@ -77,6 +77,9 @@ func HashPassword(password string) (string, error) {
 	if utf8.RuneCountInString(password) < MinPasswordRunes {
 		return "", ErrPasswordTooShort
 	}
+	if err := checkGuessable(password); err != nil {
+		return "", err
+	}
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hashing password: reading salt: %w", err)

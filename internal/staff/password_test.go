@@ -123,10 +123,10 @@ func TestPasswordLength(t *testing.T) {
 	}{
 		{"empty", "", ErrPasswordTooShort},
 		{"11 ASCII", "abcdefghijk", ErrPasswordTooShort},
-		{"12 ASCII", "abcdefghijkl", nil},
+		{"12 ASCII", "hbcdefgxijkl", nil},
 		{"11 runes, 22 bytes", strings.Repeat("ñ", 11), ErrPasswordTooShort},
-		{"12 runes", strings.Repeat("ñ", 12), nil},
-		{"1024 bytes", strings.Repeat("a", MaxPasswordBytes), nil},
+		{"12 runes", strings.Repeat("ñá", 6), nil},
+		{"1024 bytes", strings.Repeat("ab", MaxPasswordBytes/2), nil},
 		{"1025 bytes", strings.Repeat("a", MaxPasswordBytes+1), ErrPasswordTooLong},
 		{"1026 bytes of ñ", strings.Repeat("ñ", 513), ErrPasswordTooLong},
 	}
@@ -286,5 +286,35 @@ func BenchmarkCheckPassword(b *testing.B) {
 func BenchmarkDummyCheck(b *testing.B) {
 	for b.Loop() {
 		DummyCheck("caballo correcto batería grapa")
+	}
+}
+
+// TestGuessablePasswordsRefused: 12 characters are not enough when they
+// are a well-known password, one with digits added, a digit run or one
+// character repeated.
+func TestGuessablePasswordsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		pw   string
+		want error
+	}{
+		{"password1234", ErrPasswordCommon},
+		{"Contraseña2026!", ErrPasswordCommon},
+		{"qwertyuiopasdfghjkl", ErrPasswordCommon},
+		{"123456789012", ErrPasswordCommon},
+		{"Bienvenido 2026", ErrPasswordCommon},
+		{"aaaaaaaaaaaa", ErrPasswordRepeated},
+		{"ññññññññññññ", ErrPasswordRepeated},
+		{"short", ErrPasswordTooShort},
+		{"caballo batería grapa correcta", nil},
+		{"contraseña sintética de op1", nil},
+		{"483920175546", nil},
+	} {
+		_, err := HashPassword(tc.pw)
+		if !errors.Is(err, tc.want) && !(err == nil && tc.want == nil) {
+			t.Errorf("HashPassword(%q) = %v, want %v", tc.pw, err, tc.want)
+		}
+	}
+	if len(commonPasswords) < 300 {
+		t.Errorf("the bundled list has %d passwords, want a few hundred", len(commonPasswords))
 	}
 }

@@ -120,7 +120,7 @@ func (s *Store) OpenCase(ctx context.Context, reportID, ownerID int64, team stri
 		if err != nil {
 			return 0, fmt.Errorf("store: opening a case: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'en_caso', case_id = $1 WHERE id = $2`, id, reportID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'en_caso', case_id = $1, first_action_at = COALESCE(first_action_at, $2) WHERE id = $3`, id, t, reportID); err != nil {
 			return 0, err
 		}
 		return id, nil
@@ -130,7 +130,7 @@ func (s *Store) OpenCase(ctx context.Context, reportID, ownerID int64, team stri
 // JoinCase adds a pending report to an existing case.
 func (s *Store) JoinCase(ctx context.Context, reportID, caseID int64, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'en_caso', case_id = $1 WHERE id = $2 AND triage = 'pendiente'`, caseID, reportID)
+		res, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'en_caso', case_id = $1, first_action_at = COALESCE(first_action_at, $2) WHERE id = $3 AND triage = 'pendiente'`, caseID, s.now(), reportID)
 		if err != nil {
 			return 0, fmt.Errorf("store: joining a report to a case: %w", err)
 		}
@@ -147,7 +147,7 @@ func (s *Store) JoinCase(ctx context.Context, reportID, caseID int64, ev audit.E
 // requests, spam), starting its retention clock.
 func (s *Store) DiscardReport(ctx context.Context, reportID int64, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'descartado', closed_on = $1 WHERE id = $2 AND triage = 'pendiente'`, s.clock().UTC().Format("2006-01-02"), reportID)
+		res, err := tx.ExecContext(ctx, `UPDATE reports SET triage = 'descartado', closed_on = $1, first_action_at = COALESCE(first_action_at, $2) WHERE id = $3 AND triage = 'pendiente'`, s.clock().UTC().Format("2006-01-02"), s.now(), reportID)
 		if err != nil {
 			return 0, err
 		}
@@ -275,7 +275,7 @@ func (s *Store) AddNote(ctx context.Context, e Entry, ev audit.Event) (int64, er
 // AddTask stores a task with a due date.
 func (s *Store) AddTask(ctx context.Context, e Entry, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		return s.insertTouch(ctx, tx, e.CaseID, `INSERT INTO tasks (case_id, assignee_id, due_on, sealed) VALUES ($1, $2, $3, $4)`, e.CaseID, e.AuthorID, e.DueOn, e.Sealed)
+		return s.insertTouch(ctx, tx, e.CaseID, `INSERT INTO tasks (case_id, assignee_id, due_on, sealed, created_at) VALUES ($1, $2, $3, $4, $5)`, e.CaseID, e.AuthorID, e.DueOn, e.Sealed, s.now())
 	})
 }
 
@@ -364,9 +364,9 @@ func (s *Store) CaseEntries(ctx context.Context, caseID int64) (notes, tasks, re
 	}); err != nil {
 		return
 	}
-	if tasks, err = q(`SELECT id, assignee_id, due_on, COALESCE(done_at, ''), sealed FROM tasks WHERE case_id = $1 ORDER BY due_on, id`, func(r *sql.Rows) (Entry, error) {
+	if tasks, err = q(`SELECT id, assignee_id, due_on, COALESCE(done_at, ''), sealed, COALESCE(created_at, '') FROM tasks WHERE case_id = $1 ORDER BY due_on, id`, func(r *sql.Rows) (Entry, error) {
 		var e Entry
-		return e, r.Scan(&e.ID, &e.AuthorID, &e.DueOn, &e.DoneAt, &e.Sealed)
+		return e, r.Scan(&e.ID, &e.AuthorID, &e.DueOn, &e.DoneAt, &e.Sealed, &e.At)
 	}); err != nil {
 		return
 	}
@@ -626,4 +626,99 @@ func (s *Store) ReopenReport(ctx context.Context, id int64, ev audit.Event) erro
 		return id, err
 	})
 	return err
+}
+
+// AuditFor returns the audit entries about the given objects ("case:7",
+// "report:12"), oldest first, for a case's timeline.
+func (s *Store) AuditFor(ctx context.Context, objects []string) ([]audit.Entry, error) {
+	if len(objects) == 0 {
+		return nil, nil
+	}
+	var ph []string
+	args := make([]any, len(objects))
+	for i, o := range objects {
+		args[i] = o
+		ph = append(ph, fmt.Sprintf("$%d", i+1))
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor, action, object, detail, prev, hash FROM audit_log WHERE object IN (`+strings.Join(ph, ", ")+`) ORDER BY seq LIMIT 5000`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: reading a case's audit entries: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Object, &e.Detail, &e.Prev, &e.Hash); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Load is one person's caseload: open cases they own, and their open
+// tasks on those and other cases within the filter.
+type Load struct {
+	StaffID      int64
+	OpenCases    int
+	CloseAsked   int
+	OpenTasks    int
+	OverdueTasks int
+}
+
+// Caseload counts open cases by owner and open tasks by assignee, over
+// the cases f selects (its OwnerID or Team: the reader's scope). today is
+// YYYY-MM-DD, for overdue tasks.
+func (s *Store) Caseload(ctx context.Context, f CaseFilter, today string) (map[int64]*Load, error) {
+	where := "c.status <> 'cerrado'"
+	var args []any
+	if f.OwnerID != 0 {
+		args = append(args, f.OwnerID)
+		where += fmt.Sprintf(" AND c.owner_id = $%d", len(args))
+	}
+	if f.Team != "" {
+		args = append(args, f.Team)
+		where += fmt.Sprintf(" AND c.team = $%d", len(args))
+	}
+	out := map[int64]*Load{}
+	get := func(id int64) *Load {
+		if out[id] == nil {
+			out[id] = &Load{StaffID: id}
+		}
+		return out[id]
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT c.owner_id, COUNT(*), SUM(CASE WHEN c.close_requested_by IS NOT NULL THEN 1 ELSE 0 END) FROM cases c WHERE `+where+` GROUP BY c.owner_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: counting caseloads: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var n, asked int
+		if err := rows.Scan(&id, &n, &asked); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		l := get(id)
+		l.OpenCases, l.CloseAsked = n, asked
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	args = append(args, today)
+	rows, err = s.db.QueryContext(ctx, fmt.Sprintf(`SELECT t.assignee_id, COUNT(*), SUM(CASE WHEN t.due_on < $%d THEN 1 ELSE 0 END) FROM tasks t JOIN cases c ON c.id = t.case_id WHERE t.done_at IS NULL AND `+where+` GROUP BY t.assignee_id`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: counting tasks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n, late int
+		if err := rows.Scan(&id, &n, &late); err != nil {
+			return nil, err
+		}
+		l := get(id)
+		l.OpenTasks, l.OverdueTasks = n, late
+	}
+	return out, rows.Err()
 }

@@ -40,6 +40,11 @@ type NewReport struct {
 	// Indexed says Tokens are complete (the console made them); the
 	// intake stores reports unindexed.
 	Indexed bool
+	// ReceivedAt is the moment it arrived (RFC 3339, UTC): for a report
+	// taken by phone, when the call began. Empty: now.
+	ReceivedAt string
+	// TakenBy is the member of staff who entered it (0: the reporter).
+	TakenBy int64
 }
 
 // Token is a blind index of an identifier in a report.
@@ -60,13 +65,19 @@ type Report struct {
 	Triage         string
 	CaseID         int64 // 0 if none
 	ClosedOn       string
+	// ReceivedAt is the moment it arrived ("" for reports stored before
+	// it was kept); FirstActionAt when staff first acted on it ("" if
+	// not yet); TakenBy who entered it (0: the reporter).
+	ReceivedAt    string
+	FirstActionAt string
+	TakenBy       int64
 }
 
-const reportCols = `id, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, triage, COALESCE(case_id, 0), COALESCE(closed_on, '')`
+const reportCols = `id, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, triage, COALESCE(case_id, 0), COALESCE(closed_on, ''), COALESCE(received_at, ''), COALESCE(first_action_at, ''), COALESCE(taken_by, 0)`
 
 func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 	var r Report
-	err := sc.Scan(&r.ID, &r.ReplyRecipient, &r.ReplyKey, &r.Kind, &r.State, &r.Urgency, &r.ReceivedOn, &r.Channel, &r.Screen, &r.Sealed, &r.Triage, &r.CaseID, &r.ClosedOn)
+	err := sc.Scan(&r.ID, &r.ReplyRecipient, &r.ReplyKey, &r.Kind, &r.State, &r.Urgency, &r.ReceivedOn, &r.Channel, &r.Screen, &r.Sealed, &r.Triage, &r.CaseID, &r.ClosedOn, &r.ReceivedAt, &r.FirstActionAt, &r.TakenBy)
 	return r, err
 }
 
@@ -161,8 +172,15 @@ func (s *Store) insertID(ctx context.Context, tx *sql.Tx, q string, args ...any)
 // CreateReport stores a sealed report and its tokens.
 func (s *Store) CreateReport(ctx context.Context, r NewReport, ev audit.Event) (int64, error) {
 	return s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		id, err := s.insertID(ctx, tx, `INSERT INTO reports (receipt_lookup, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, indexed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			r.Lookup, r.ReplyRecipient, r.ReplyKey, r.Kind, r.State, r.Urgency, r.ReceivedOn, r.Channel, r.Screen, r.Sealed, boolInt(r.Indexed))
+		if r.ReceivedAt == "" {
+			r.ReceivedAt = s.now()
+		}
+		var takenBy any
+		if r.TakenBy != 0 {
+			takenBy = r.TakenBy
+		}
+		id, err := s.insertID(ctx, tx, `INSERT INTO reports (receipt_lookup, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, indexed, received_at, taken_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			r.Lookup, r.ReplyRecipient, r.ReplyKey, r.Kind, r.State, r.Urgency, r.ReceivedOn, r.Channel, r.Screen, r.Sealed, boolInt(r.Indexed), r.ReceivedAt, takenBy)
 		if err != nil {
 			return 0, fmt.Errorf("store: saving a report: %w", err)
 		}
@@ -293,6 +311,12 @@ func (s *Store) AddMessage(ctx context.Context, m Message, ev audit.Event) (int6
 		id, err := s.insertID(ctx, tx, `INSERT INTO messages (report_id, direction, author_id, at, sealed) VALUES ($1, $2, $3, $4, $5)`, m.ReportID, m.Direction, author, m.At, m.Sealed)
 		if err != nil {
 			return 0, fmt.Errorf("store: saving a message: %w", err)
+		}
+		if m.Direction == "staff" {
+			// A reply is a first action on the report.
+			if _, err := tx.ExecContext(ctx, `UPDATE reports SET first_action_at = COALESCE(first_action_at, $1) WHERE id = $2`, s.now(), m.ReportID); err != nil {
+				return 0, err
+			}
 		}
 		return id, nil
 	})

@@ -6,12 +6,11 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
+	"time"
 
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/locale"
-	"github.com/vigia-mx/vigia/internal/staff"
 	"github.com/vigia-mx/vigia/internal/store"
 )
 
@@ -49,6 +48,11 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	get("/consola/personal", "console_staff", s.consoleStaff)
 	post("/consola/personal", "console_staff_post", s.consoleStaff)
 	get("/consola/exportar/{file}", "console_export", s.consoleExport)
+	get("/consola/telefono", "console_phone", s.consolePhone)
+	post("/consola/telefono", "console_phone_post", s.consolePhone)
+	get("/consola/carga", "console_caseload", s.consoleCaseload)
+	get("/consola/directorio", "console_directory", s.consoleDirectory)
+	post("/consola/directorio", "console_directory_post", s.consoleDirectory)
 }
 
 func consoleFrom(r *http.Request) consoleCtx {
@@ -98,51 +102,6 @@ func (s *Server) checkCSRF(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-type loginData struct {
-	Error    string
-	Username string
-}
-
-func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
-	l := locale.FromRequest(r)
-	d := loginData{}
-	status := http.StatusOK
-	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-		if err := r.ParseForm(); err != nil {
-			http.Error(w, "bad form", http.StatusBadRequest)
-			return
-		}
-		d.Username = r.PostForm.Get("usuario")
-		token, _, err := s.hot.Desk.Login(r.Context(), d.Username, r.PostForm.Get("contrasena"), r.PostForm.Get("codigo"))
-		switch {
-		case errors.Is(err, desk.ErrLogin), errors.Is(err, desk.ErrLocked):
-			// One answer for both: a distinct "locked" would tell which
-			// user names exist.
-			d.Error, status = locale.T(l, "console.login.wrong"), http.StatusUnauthorized
-		case errors.Is(err, desk.ErrBusy):
-			// Too many sign-ins at once: answered at once, without a hash.
-			w.Header().Set("Retry-After", "5")
-			d.Error, status = locale.T(l, "console.login.busy"), http.StatusServiceUnavailable
-		case err != nil:
-			s.serverError(w, r, err)
-			return
-		default:
-			http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/consola", HttpOnly: true, Secure: s.hot.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode})
-			http.Redirect(w, r, "/consola?lang="+string(l), http.StatusSeeOther)
-			return
-		}
-	}
-	s.renderNoStore(w, r, l, &view{Template: "console_login", Title: locale.T(l, "console.login.title"), Data: d, Status: status})
-}
-
-func (s *Server) consoleLogout(w http.ResponseWriter, r *http.Request) {
-	_ = s.hot.Desk.Logout(r.Context(), consoleFrom(r).Token)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/consola", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
-	http.Redirect(w, r, "/consola/entrar", http.StatusSeeOther)
-}
-
 // consoleData is what every console page receives.
 type consoleData struct {
 	Actor   desk.Actor
@@ -153,28 +112,38 @@ type consoleData struct {
 	Voc     vocabs
 	Page    any
 	StateOf func(int) string
+	// Now is the desk's clock, for "hace 12 minutos"; MuniName names an
+	// INEGI municipality code from the bundled catalog.
+	Now      time.Time
+	MuniName func(string) string
+	// Urgency names an urgency level in words.
+	Urgency func(int) string
+	// SLA is the response-time targets, in words.
+	SLA desk.SLA
 }
 
 type vocabs struct {
-	Kinds, Statuses, Trafficking, DecidedBy, Institutions, ReferralStatuses, Exploit, Recruit, Ages, Sexes, Groups, Contacts hotline.Vocab
+	Kinds, Statuses, Trafficking, DecidedBy, Institutions, ReferralStatuses, Exploit, Recruit, Ages, Sexes, Groups, Contacts, StaffChannels hotline.Vocab
+	Canned                                                                                                                                  []hotline.CannedReply
 }
 
-var allVocabs = vocabs{hotline.Kinds, hotline.Statuses, hotline.Trafficking, hotline.DecidedBy, hotline.Institutions, hotline.ReferralStatuses,
-	hotline.Exploitation, hotline.Recruitment, hotline.AgeBands, hotline.Sexes, hotline.Groups, hotline.ContactMethods}
+var allVocabs = vocabs{hotline.Kinds, hotline.Statuses, hotline.Trafficking, hotline.DecidedBy, hotline.Institutions, hotline.ReferralStatuses, hotline.Exploitation, hotline.Recruitment, hotline.AgeBands, hotline.Sexes, hotline.Groups, hotline.ContactMethods, hotline.StaffChannels, hotline.CannedReplies}
 
 func (s *Server) consoleView(w http.ResponseWriter, r *http.Request, tpl, titleKey string, page any, status int) {
 	l := locale.FromRequest(r)
 	c := consoleFrom(r)
-	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{}, StateOf: stateName}
+	d := consoleData{Actor: c.Actor, CSRF: c.CSRF, Voc: allVocabs, Page: page, Can: map[string]bool{}, StateOf: stateName,
+		Now: s.hot.Desk.Now(), MuniName: s.muniName, SLA: s.hot.Desk.SLA(),
+		Urgency: func(u int) string { return locale.T(l, "urgency."+hotline.UrgencyWord(u)) }}
 	// Only a known message is shown: T falls back to the key itself, so an
 	// unknown ?ok= would put text of a link's author on a staff page.
 	if ok := r.URL.Query().Get("ok"); ok != "" && locale.Has("console.flash."+ok) {
 		d.Flash = locale.T(l, "console.flash."+ok)
 	}
-	for _, k := range []string{"queue", "cases", "staff", "stats"} {
-		d.Can[k] = roleAllowed(c.Actor.Role, k)
+	// Menus and forms ask the desk's one table; they decide nothing.
+	for _, act := range desk.Actions() {
+		d.Can[string(act)] = desk.Can(c.Actor, act)
 	}
-	d.Can["approve"] = c.Actor.Role == staff.Supervisor
 	if e, ok := page.(errPage); ok {
 		d.Error = e.msg
 	}
@@ -206,11 +175,13 @@ func (s *Server) consoleHome(w http.ResponseWriter, r *http.Request) {
 	a := consoleFrom(r).Actor
 	var d consoleHomeData
 	var err error
-	if roleAllowed(a.Role, "queue") {
+	if desk.Can(a, desk.Triage) {
 		if d.Queue, err = s.hot.Desk.Queue(r.Context(), a); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
+	}
+	if desk.Can(a, desk.ListCases) {
 		if d.Cases, err = s.hot.Desk.Cases(r.Context(), a); err != nil {
 			s.serverError(w, r, err)
 			return
@@ -250,7 +221,11 @@ func (s *Server) deskError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "5")
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.login.busy")}, http.StatusServiceUnavailable)
 	case errors.As(err, &in):
-		s.consoleView(w, r, "console_error", "bad.title", errPage{in.Field + ": " + in.Reason}, http.StatusBadRequest)
+		msg := in.Field + ": " + in.Reason
+		if locale.Has("console.err." + in.Field) {
+			msg = locale.T(l, "console.err."+in.Field)
+		}
+		s.consoleView(w, r, "console_error", "bad.title", errPage{msg}, http.StatusBadRequest)
 	case errors.As(err, &verrs):
 		s.consoleView(w, r, "console_error", "bad.title", errPage{verrs.Error()}, http.StatusBadRequest)
 	default:
@@ -263,227 +238,15 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func (s *Server) consoleReport(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.deskError(w, r, desk.ErrNotFound)
-		return
-	}
-	v, err := s.hot.Desk.Report(r.Context(), consoleFrom(r).Actor, id)
-	if err != nil {
-		s.deskError(w, r, err)
-		return
-	}
-	s.consoleView(w, r, "console_report", "console.report.title", v, http.StatusOK)
-}
-
 func (s *Server) back(w http.ResponseWriter, r *http.Request, path, ok string) {
 	http.Redirect(w, r, path+"?lang="+string(locale.FromRequest(r))+"&ok="+ok, http.StatusSeeOther)
 }
 
-func (s *Server) consoleReportAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.deskError(w, r, desk.ErrNotFound)
-		return
+// muniName names a municipality by its INEGI code: "Puebla (21114)".
+// An unknown code is shown as it is.
+func (s *Server) muniName(code string) string {
+	if m, ok := s.hot.Desk.Geo().Municipality(code); ok {
+		return m.Name
 	}
-	a := consoleFrom(r).Actor
-	ctx := r.Context()
-	f := r.PostForm
-	self := "/consola/reportes/" + strconv.FormatInt(id, 10)
-	var err error
-	switch r.PathValue("action") {
-	case "caso":
-		var cid int64
-		if cid, err = s.hot.Desk.OpenCase(ctx, a, id); err == nil {
-			s.back(w, r, "/consola/casos/"+strconv.FormatInt(cid, 10), "case_opened")
-			return
-		}
-	case "unir":
-		cid, _ := strconv.ParseInt(f.Get("caso"), 10, 64)
-		if err = s.hot.Desk.JoinCase(ctx, a, id, cid); err == nil {
-			s.back(w, r, "/consola/casos/"+strconv.FormatInt(cid, 10), "joined")
-			return
-		}
-	case "descartar":
-		if err = s.hot.Desk.Discard(ctx, a, id); err == nil {
-			s.back(w, r, "/consola", "discarded")
-			return
-		}
-	case "responder":
-		err = s.hot.Desk.Reply(ctx, a, id, f.Get("texto"))
-	case "duplicado":
-		other, _ := strconv.ParseInt(f.Get("otro"), 10, 64)
-		err = s.hot.Desk.DecideDuplicate(ctx, a, id, other, f.Get("mismo") == "si")
-	default:
-		err = desk.ErrNotFound
-	}
-	if err != nil {
-		s.deskError(w, r, err)
-		return
-	}
-	// Actions taken from a case page go back to it.
-	if cid, err := strconv.ParseInt(f.Get("volver"), 10, 64); err == nil && cid > 0 {
-		self = "/consola/casos/" + strconv.FormatInt(cid, 10)
-	}
-	s.back(w, r, self, "saved")
-}
-
-func (s *Server) consoleCase(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.deskError(w, r, desk.ErrNotFound)
-		return
-	}
-	v, err := s.hot.Desk.Case(r.Context(), consoleFrom(r).Actor, id)
-	if errors.Is(err, desk.ErrNotFound) {
-		// Out of reach: offer break-glass without saying whether the case
-		// exists.
-		s.consoleView(w, r, "console_breakglass", "console.breakglass.title", id, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		s.deskError(w, r, err)
-		return
-	}
-	type casePage struct {
-		desk.CaseView
-		Next        []string
-		Instruments []hotline.Instrument
-		Assignees   []store.Staff
-	}
-	p := casePage{CaseView: v, Instruments: hotline.Instruments()}
-	if p.Assignees, err = s.hot.Desk.Assignees(r.Context(), consoleFrom(r).Actor, v.Team); err != nil {
-		s.deskError(w, r, err)
-		return
-	}
-	for _, st := range hotline.Next(hotline.Status(v.Status)) {
-		p.Next = append(p.Next, string(st))
-	}
-	s.consoleView(w, r, "console_case", "console.case.title", p, http.StatusOK)
-}
-
-func (s *Server) consoleCaseAction(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r)
-	if !ok {
-		s.deskError(w, r, desk.ErrNotFound)
-		return
-	}
-	a := consoleFrom(r).Actor
-	ctx := r.Context()
-	f := r.PostForm
-	self := "/consola/casos/" + strconv.FormatInt(id, 10)
-	var err error
-	switch r.PathValue("action") {
-	case "mover":
-		err = s.hot.Desk.Move(ctx, a, id, hotline.Status(f.Get("a")))
-	case "asignar":
-		to, _ := strconv.ParseInt(f.Get("responsable"), 10, 64)
-		err = s.hot.Desk.Assign(ctx, a, id, to)
-	case "nota":
-		err = s.hot.Desk.AddNote(ctx, a, id, f.Get("texto"))
-	case "tarea":
-		err = s.hot.Desk.AddTask(ctx, a, id, f.Get("texto"), f.Get("vence"))
-	case "tarea-hecha":
-		tid, _ := strconv.ParseInt(f.Get("tarea"), 10, 64)
-		err = s.hot.Desk.CompleteTask(ctx, a, id, tid)
-	case "consentimiento":
-		err = s.hot.Desk.SetConsent(ctx, a, id, f.Get("consentimiento") == "si")
-	case "trata":
-		err = s.hot.Desk.SetTrafficking(ctx, a, id, f.Get("estatus"), f.Get("decidio"))
-	case "canalizar":
-		err = s.hot.Desk.Refer(ctx, a, id, f.Get("institucion"), f.Get("detalles"), f.Get("motivo_excepcion"))
-	case "canalizacion":
-		rid, _ := strconv.ParseInt(f.Get("canalizacion"), 10, 64)
-		err = s.hot.Desk.MoveReferral(ctx, a, id, rid, hotline.ReferralStatus(f.Get("a")))
-	case "cierre":
-		err = s.hot.Desk.RequestClose(ctx, a, id, f.Get("motivo"))
-	case "decidir-cierre":
-		err = s.hot.Desk.DecideClose(ctx, a, id, f.Get("aprobar") == "si")
-	case "evaluar":
-		answers := hotline.Answers{}
-		for k, v := range f {
-			if strings.HasPrefix(k, "q_") && len(v) > 0 && v[0] != "" {
-				answers[strings.TrimPrefix(k, "q_")] = v[0]
-			}
-		}
-		_, err = s.hot.Desk.Assess(ctx, a, id, f.Get("instrumento"), answers)
-	case "emergencia":
-		err = s.hot.Desk.BreakGlass(ctx, a, id, f.Get("motivo"))
-	default:
-		err = desk.ErrNotFound
-	}
-	if err != nil {
-		s.deskError(w, r, err)
-		return
-	}
-	s.back(w, r, self, "saved")
-}
-
-type staffPage struct {
-	Staff  []store.Staff
-	Secret string
-	URI    string
-	New    string
-	Roles  []staff.Role
-}
-
-func (s *Server) consoleStaff(w http.ResponseWriter, r *http.Request) {
-	a := consoleFrom(r).Actor
-	p := staffPage{Roles: staff.Roles()}
-	if r.Method == http.MethodPost {
-		role, _ := staff.ParseRole(r.PostForm.Get("rol"))
-		n := desk.NewStaff{Username: r.PostForm.Get("usuario"), Password: r.PostForm.Get("contrasena"), Role: role, Team: r.PostForm.Get("equipo"), Scope: r.PostForm.Get("alcance")}
-		// A name already taken is the administrator's mistake, not a
-		// server error (the store would only fail its unique index).
-		if list, err := s.hot.Desk.Staff(r.Context(), a); err == nil {
-			for _, u := range list {
-				if u.Username == strings.TrimSpace(n.Username) {
-					s.deskError(w, r, &desk.InputError{Field: "username", Reason: "already taken"})
-					return
-				}
-			}
-		}
-		secret, err := s.hot.Desk.AddStaffAs(r.Context(), a, n)
-		if err != nil {
-			s.deskError(w, r, err)
-			return
-		}
-		// Shown once, on this no-store page, for the new person's app.
-		p.Secret, p.New, p.URI = secret, n.Username, staff.OTPAuthURI("Vigía", n.Username, secret)
-	}
-	var err error
-	if p.Staff, err = s.hot.Desk.Staff(r.Context(), a); err != nil {
-		s.deskError(w, r, err)
-		return
-	}
-	s.consoleView(w, r, "console_staff", "console.staff.title", p, http.StatusOK)
-}
-
-type searchPage struct {
-	Q       string
-	Results []desk.QueueItem
-	Done    bool
-}
-
-// consoleSearch looks reports up by a contact. The contact travels in the
-// query string of a no-store page, is turned into its blind index and is
-// never logged (the request log keeps the path, not the query).
-// consoleSearch searches by a contact sent in a POST body: in a URL the
-// number would stay in the browser's history and in proxies' logs. A GET
-// shows the form only.
-func (s *Server) consoleSearch(w http.ResponseWriter, r *http.Request) {
-	var p searchPage
-	if r.Method == http.MethodPost {
-		p.Q = r.PostForm.Get("q")
-	}
-	if strings.TrimSpace(p.Q) != "" {
-		res, err := s.hot.Desk.Search(r.Context(), consoleFrom(r).Actor, p.Q)
-		if err != nil {
-			s.deskError(w, r, err)
-			return
-		}
-		p.Results, p.Done = res, true
-	}
-	s.consoleView(w, r, "console_search", "console.search", p, http.StatusOK)
+	return code
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
-	"github.com/vigia-mx/vigia/internal/staff"
 )
 
 func stateByCodeName(c int) (string, bool) {
@@ -166,7 +165,7 @@ func (s *Server) consoleExport(w http.ResponseWriter, r *http.Request) {
 		// themselves, get the raw grid.
 		grid := hotline.SESNSPGrid(cases)
 		var cells []hotline.PublishedCell
-		if a.Role == staff.Supervisor {
+		if desk.Can(a, desk.RawGrid) {
 			for _, c := range grid {
 				cells = append(cells, hotline.PublishedCell{GridCell: c})
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -9,14 +10,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vigia-mx/vigia/internal/desk"
 	"github.com/vigia-mx/vigia/internal/hotline"
 	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
-	"github.com/vigia-mx/vigia/internal/staff"
 )
 
 // Hotline configures the hotline's faces on the server.
@@ -49,9 +48,6 @@ const (
 	// receiptFailures is how many unknown receipts one client may try in a
 	// day before it is locked out, on top of the per-minute limit.
 	receiptFailures = 10
-	// maxFailureClients bounds the unknown-receipt table (a day's worth):
-	// about 20 bytes a client, some 20 MiB when full.
-	maxFailureClients = 1 << 20
 )
 
 // EnableHotline mounts the hotline's routes.
@@ -72,10 +68,6 @@ func (s *Server) EnableHotline(h Hotline) {
 	// Request counts by route tell when reports and follow-ups arrive:
 	// not for the public. They are served on --metrics-addr instead.
 	s.metricsHidden = h.Intake
-	s.reportLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.PerMinute))
-	s.receiptLimits = newLimiterRate(func() time.Time { return s.now() }, float64(h.ReceiptPerMinute))
-	s.reportLimits.trustProxy, s.receiptLimits.trustProxy = h.TrustProxy, h.TrustProxy
-	s.receiptFails = &failures{m: map[uint64]uint16{}, max: maxFailureClients}
 	csrf := http.NewCrossOriginProtection()
 	if h.Intake {
 		s.mux.Handle("GET /reportar", s.instrument("report_form", http.HandlerFunc(s.reportForm)))
@@ -126,6 +118,9 @@ type reportData struct {
 	// Prefilled: the form was opened from /oferta with the offer's text;
 	// Clipped: that text was cut to what a report may hold.
 	Prefilled, Clipped bool
+	// ReadWithin is, on the receipt page, how soon the hotline aims to
+	// read the report (its first-response target), in words.
+	ReadWithin string
 }
 
 type stateOption struct {
@@ -221,8 +216,12 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 			d.Form.Contact = hotline.Contact{Method: f.Get("contacto"), Value: f.Get("contacto_valor"), Safe: f.Get("contacto_seguro")}
 			d.Form.Channel = "web"
 			rep := d.Form.Report
+			allowed, lerr := s.allowReport(r)
 			switch {
-			case !s.reportLimits.allow(r, 1):
+			case lerr != nil:
+				s.log.Error("counting a report against its limit", "err", lerr)
+				d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
+			case !allowed:
 				d.Error, status = locale.T(l, "report.err.rate"), http.StatusTooManyRequests
 			default:
 				receipt, err := s.hot.Desk.Submit(r.Context(), &rep)
@@ -244,6 +243,8 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 					d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
 				default:
 					d.Receipt, d.Grouped = receipt, groupReceipt(receipt)
+					sla := s.hot.Desk.SLA()
+					d.ReadWithin = spanText(l, sla.For(hotline.Urgency(rep.Kind, rep.Urgent)))
 				}
 			}
 		}
@@ -291,19 +292,25 @@ type followData struct {
 	Receipt string
 	Added   bool
 	Error   string
+	// ReadWithin is the first-response target for reports that are not
+	// of immediate danger, in words, for a report not yet read.
+	ReadWithin string
 }
 
 // follow lets a reporter return with the receipt. The receipt travels in
 // the form body, never in a URL that a browser's history would keep.
 func (s *Server) follow(w http.ResponseWriter, r *http.Request) {
 	l := locale.FromRequest(r)
-	d := followData{}
+	d := followData{ReadWithin: spanText(l, s.hot.Desk.SLA().Normal)}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
 		if err := r.ParseForm(); err != nil {
 			d.Error, status = locale.T(l, "report.err.toolarge"), http.StatusRequestEntityTooLarge
-		} else if ok, st, settle := s.receiptAllowed(r); !ok {
+		} else if ok, st, settle, lerr := s.receiptAllowed(r); lerr != nil {
+			s.log.Error("counting a receipt attempt", "err", lerr)
+			d.Error, status = locale.T(l, "report.err.server"), http.StatusInternalServerError
+		} else if !ok {
 			d.Error, status = locale.T(l, "follow.err.rate"), st
 		} else {
 			failed := false
@@ -356,82 +363,86 @@ func normalizeReceipt(s string) (string, bool) {
 	return b.String(), b.Len() == 16
 }
 
-// failures counts unknown receipts per client key for one day.
-type failures struct {
-	mu   sync.Mutex
-	day  string
-	m    map[uint64]uint16
-	max  int  // clients the table holds
-	full bool // the table filled today (logged once)
-}
-
 func (s *Server) clientKey(r *http.Request) string {
 	return s.hot.Desk.Keys().Daily(s.now().UTC().Format(time.DateOnly), clientAddr(r, s.hot.TrustProxy))
 }
 
-// failureKey is the table's key for a client: 64 bits of its daily keyed
-// hash (a collision between two clients in a day is one in 10^13).
-func (s *Server) failureKey(r *http.Request) uint64 {
-	k, _ := strconv.ParseUint(s.clientKey(r)[:16], 16, 64)
-	return k
+// The intake's limits are counted in the database (store.Take), so that
+// several `vigia serve` processes on one database hold one count per
+// client. The client is the daily keyed hash of its address (clientKey):
+// the same in every process that holds the key file, and never the address.
+
+// window names the fixed window of length d that holds now, and when its
+// count may be deleted.
+func (s *Server) window(d time.Duration) (string, time.Time) {
+	now := s.now().UTC()
+	if d >= 24*time.Hour {
+		day := now.Truncate(24 * time.Hour)
+		return day.Format(time.DateOnly), day.Add(2 * d)
+	}
+	start := now.Truncate(d)
+	return start.Format(time.RFC3339), start.Add(2 * d)
+}
+
+// take counts one use of bucket by r's client in the current window of d,
+// if fewer than limit were counted; a failure to count is an error, never
+// a free pass.
+func (s *Server) take(r *http.Request, bucket string, limit int, d time.Duration) (bool, error) {
+	win, expires := s.window(d)
+	ok, err := s.store.Take(r.Context(), bucket, s.clientKey(r), win, limit, expires)
+	if err == nil && s.purgeDue() {
+		if _, perr := s.store.PurgeLimits(r.Context(), s.now()); perr != nil {
+			s.log.Warn("purging old intake limits", "err", perr)
+		}
+	}
+	return ok, err
+}
+
+// purgeDue says whether old limit counts are due to be deleted (once a
+// minute per process).
+func (s *Server) purgeDue() bool {
+	now := s.now().Unix() / 60
+	last := s.lastPurge.Load()
+	return now != last && s.lastPurge.CompareAndSwap(last, now)
+}
+
+// allowReport counts a report against its client's per-minute limit.
+func (s *Server) allowReport(r *http.Request) (bool, error) {
+	return s.take(r, "report", s.hot.PerMinute, time.Minute)
 }
 
 // receiptAllowed rate-limits receipt attempts and locks a client out for
 // the day after too many unknown receipts: 10^16 receipts cannot be
 // enumerated at 10 guesses a day. Only a client's own failures count
 // against it: a client that has not failed is never refused for what
-// others did, even when the table is full.
+// others did.
 //
-// The attempt is counted as a failure in the same step as the check, and
-// settle gives it back unless the receipt proved unknown: attempts sent at
-// once cannot all pass a check made before any of them was counted. With
-// the table full (a million addresses failing in a day: an attack), a new
-// client's attempts go uncounted rather than the table being wiped, which
-// would give every counted client its guesses back; such a client is still
-// held to the per-minute limit, and every guess costs the slow hash, which
-// bounds what the whole server can try in a day.
-func (s *Server) receiptAllowed(r *http.Request) (ok bool, status int, settle func(failed bool)) {
-	f := s.receiptFails
-	day := s.now().UTC().Format(time.DateOnly)
-	k := s.failureKey(r)
-	f.mu.Lock()
-	if f.day != day {
-		f.day, f.m, f.full = day, map[uint64]uint16{}, false
+// The attempt is counted as a failure in the same statement as the check,
+// and settle gives it back unless the receipt proved unknown: attempts
+// sent at once, to one process or to several on one database, cannot all
+// pass a check made before any of them was counted.
+func (s *Server) receiptAllowed(r *http.Request) (ok bool, status int, settle func(failed bool), err error) {
+	failWin, _ := s.window(24 * time.Hour)
+	client := s.clientKey(r)
+	counted, err := s.take(r, "receipt_fail", s.hot.ReceiptFailures, 24*time.Hour)
+	if err != nil || !counted {
+		return false, http.StatusTooManyRequests, nil, err
 	}
-	n, known := f.m[k]
-	if int(n) >= s.hot.ReceiptFailures {
-		f.mu.Unlock()
-		return false, http.StatusTooManyRequests, nil
-	}
-	counted := false
-	switch {
-	case known || len(f.m) < f.max:
-		f.m[k], counted = n+1, true
-	case !f.full:
-		f.full = true
-		s.log.Warn("the unknown-receipt table is full for today: new clients' failures are not counted", "clients", len(f.m))
-	}
-	f.mu.Unlock()
 	settle = func(failed bool) {
-		if failed || !counted {
+		if failed {
 			return
 		}
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if f.day != day {
-			return
-		}
-		if f.m[k] <= 1 {
-			delete(f.m, k)
-		} else {
-			f.m[k]--
+		// The request's context may be over; the count must still be given back.
+		if err := s.store.GiveBack(context.WithoutCancel(r.Context()), "receipt_fail", client, failWin); err != nil {
+			s.log.Error("giving back a receipt attempt", "err", err)
 		}
 	}
-	if !s.receiptLimits.allow(r, 1) {
+	perMinute, err := s.take(r, "receipt", s.hot.ReceiptPerMinute, time.Minute)
+	if err != nil || !perMinute {
 		settle(false)
-		return false, http.StatusTooManyRequests, nil
+		return false, http.StatusTooManyRequests, nil, err
 	}
-	return true, 0, settle
+	return true, 0, settle, nil
 }
 
 // ReportRequest is the partner API's body: the form's fields as JSON.
@@ -502,7 +513,11 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 	case json.Unmarshal(req.State, &str) == nil:
 		rep.State, _ = hotline.ParseState(str)
 	}
-	if !s.reportLimits.allow(r, 1) {
+	if allowed, err := s.allowReport(r); err != nil {
+		s.log.Error("counting a report against its limit", "err", err)
+		apiJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		return
+	} else if !allowed {
 		w.Header().Set("Retry-After", "60")
 		apiJSON(w, http.StatusTooManyRequests, map[string]string{"error": "rate limit"})
 		return
@@ -533,7 +548,12 @@ func (s *Server) apiReportMine(w http.ResponseWriter, r *http.Request) {
 		apiJSON(w, http.StatusUnauthorized, map[string]string{"error": "send the header Authorization: Receipt <16 digits>"})
 		return
 	}
-	ok, st, settle := s.receiptAllowed(r)
+	ok, st, settle, err := s.receiptAllowed(r)
+	if err != nil {
+		s.log.Error("counting a receipt attempt", "err", err)
+		apiJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+		return
+	}
 	if !ok {
 		w.Header().Set("Retry-After", "3600")
 		apiJSON(w, st, map[string]string{"error": "too many attempts"})
@@ -550,17 +570,4 @@ func (s *Server) apiReportMine(w http.ResponseWriter, r *http.Request) {
 	default:
 		apiJSON(w, http.StatusOK, f)
 	}
-}
-
-// roleAllowed lists what each role may do on the console, for menus.
-func roleAllowed(role staff.Role, what string) bool {
-	switch what {
-	case "queue", "cases":
-		return role == staff.Operador || role == staff.Supervisor
-	case "staff":
-		return role == staff.Administrador
-	case "stats":
-		return role == staff.Analista || role == staff.Supervisor || role == staff.Administrador
-	}
-	return false
 }

@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,7 +52,7 @@ type navItem struct {
 // pageNames lists every page template; each is parsed with layout.html.
 var pageNames = []string{"home", "state", "municipality", "states", "analysis", "data", "method", "error", "check",
 	"report", "receipt", "follow", "hotline_stats",
-	"console_login", "console_home", "console_report", "console_case", "console_staff", "console_error", "console_breakglass", "console_search"}
+	"console_login", "console_home", "console_report", "console_case", "console_staff", "console_error", "console_breakglass", "console_search", "console_phone", "console_caseload", "console_directory"}
 
 var templates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
@@ -137,6 +138,14 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"minute":   func(s string) string { return strings.Replace(s[:min(len(s), 16)], "T", " ", 1) },
 	"objectID": func(s string) string { return s[strings.IndexByte(s, ':')+1:] },
+	"when":     whenText,
+	"span":     spanText,
+	"tl":       timelineText,
+	"tlwho":    timelineWho,
+	"has":      func(xs []string, x string) bool { return slices.Contains(xs, x) },
+	"channel":  channelName,
+	"ago":      agoText,
+	"due":      dueText,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {

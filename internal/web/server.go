@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vigia-mx/vigia/internal/brief"
@@ -37,11 +38,10 @@ type Server struct {
 	limits   *limiter
 	// hot is the hotline, when enabled; its limiters count reports and
 	// receipt attempts per client.
-	hot           *Hotline
-	reportLimits  *limiter
-	receiptLimits *limiter
-	receiptFails  *failures
-	official      officialCache
+	hot *Hotline
+	// lastPurge is the minute old intake limits were last deleted.
+	lastPurge atomic.Int64
+	official  officialCache
 	// now is the clock, replaceable in tests.
 	now func() time.Time
 	// metricsHidden: GET /metrics answers 404 on this server's listener

@@ -378,6 +378,9 @@ func checkSchema(t *testing.T, where string, v any, sch map[string]any, resolve 
 	}
 }
 
+func urgencyZero(int) string { return "" }
+func muniZero(string) string { return "" }
+
 // Every template runs with empty data, so a page can never fail on a
 // missing figure (pkgsite's templatecheck, by execution).
 func TestTemplatesWithZeroData(t *testing.T) {
@@ -385,14 +388,13 @@ func TestTemplatesWithZeroData(t *testing.T) {
 		"data": dataPage{}, "method": []sesnsp.Measure{}, "error": "", "check": checkData{},
 		"report": reportData{}, "receipt": reportData{}, "follow": followData{Follow: &desk.Followup{}}, "hotline_stats": statsData{},
 		"console_login": loginData{}, "console_home": consoleData{Page: consoleHomeData{Tasks: []store.DueTask{{ID: 1, CaseID: 1, DueOn: "2026-01-01"}}}, StateOf: stateName},
-		"console_report": consoleData{Page: desk.ReportView{}, StateOf: stateName},
-		"console_case": consoleData{Page: struct {
-			desk.CaseView
-			Next        []string
-			Instruments []hotline.Instrument
-			Assignees   []store.Staff
-		}{Instruments: hotline.Instruments(), Assignees: []store.Staff{{ID: 1, Username: "x"}}}, StateOf: stateName},
-		"console_staff": consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)},
+		"console_report": consoleData{Page: desk.ReportView{}, StateOf: stateName, Urgency: urgencyZero, MuniName: muniZero},
+		"console_case": consoleData{Page: casePage{Instruments: hotline.Instruments(), Assignees: []store.Staff{{ID: 1, Username: "x"}},
+			CaseView: desk.CaseView{Timeline: []desk.TimelineEntry{{Kind: "case.move", Detail: "nuevo->evaluacion"}, {Kind: "note", Text: "x"}}}}, StateOf: stateName, Urgency: urgencyZero, MuniName: muniZero},
+		"console_phone":     consoleData{Page: phonePage{}},
+		"console_caseload":  consoleData{Page: []desk.LoadRow{{Username: "x"}}},
+		"console_directory": consoleData{Page: directoryPage{Entries: []store.DirectoryEntry{{ID: 1, State: 1, Kind: "dif", Name: "x"}}}, StateOf: stateName},
+		"console_staff":     consoleData{Page: staffPage{}}, "console_error": consoleData{}, "console_breakglass": consoleData{Page: int64(1)},
 		"console_search": consoleData{Page: searchPage{Done: true}, StateOf: stateName}}
 	for _, name := range pageNames {
 		for _, l := range []locale.Lang{locale.ES, locale.EN} {
