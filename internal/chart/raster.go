@@ -117,6 +117,7 @@ type rstyle struct {
 	fill, stroke  paint
 	strokeWidth   float64
 	fillOpacity   float64
+	strokeOpacity float64
 	fontSize      float64
 	bold          bool
 	anchor        string
@@ -187,7 +188,7 @@ func Rasterize(svg []byte, width int) (*image.RGBA, error) {
 				h := int(math.Ceil(vb[3] * s))
 				rz.img = image.NewRGBA(image.Rect(0, 0, width, h))
 				draw.Draw(rz.img, rz.img.Bounds(), image.White, image.Point{}, draw.Src)
-				st := rstyle{fill: paint{c: color.NRGBA{0, 0, 0, 255}}, stroke: paint{none: true}, strokeWidth: 1, fillOpacity: 1, fontSize: 16, anchor: "start"}
+				st := rstyle{fill: paint{c: color.NRGBA{0, 0, 0, 255}}, stroke: paint{none: true}, strokeWidth: 1, fillOpacity: 1, strokeOpacity: 1, fontSize: 16, anchor: "start"}
 				st = applyStyle(st, attr)
 				stack = append(stack, frame{st, affine{s, -vb[0] * s, -vb[1] * s}})
 				root = false
@@ -312,6 +313,11 @@ func applyStyle(st rstyle, a map[string]string) rstyle {
 	if v, ok := a["fill-opacity"]; ok {
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
 			st.fillOpacity = f
+		}
+	}
+	if v, ok := a["stroke-opacity"]; ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			st.strokeOpacity = f
 		}
 	}
 	if v, ok := a["font-size"]; ok {
@@ -667,7 +673,9 @@ func (rz *rasterizer) shape(sub [][]pt, closedFill bool, st rstyle, tr affine) {
 				quads = append(quads, strokePolys(p, w)...)
 			}
 		}
-		rz.fillPolys(quads, image.NewUniform(st.stroke.c))
+		c := st.stroke.c
+		c.A = uint8(math.Round(float64(c.A) * math.Max(0, math.Min(1, st.strokeOpacity))))
+		rz.fillPolys(quads, image.NewUniform(c))
 	}
 }
 
