@@ -114,13 +114,14 @@ func TestWrap(t *testing.T) {
 	}
 }
 
-// BenchmarkMapPNG renders the home page's map, framed, as a 1600 px PNG:
-// the work GET /grafica/mapa.png does on a cache miss (bench/README.md).
+// BenchmarkMapPNG renders a map of synthetic values, framed, as the
+// 1200 px PNG that GET /grafica/mapa.png serves (the rasterisation and the
+// encoding only; BenchmarkHomeMapPNG in internal/web adds the data).
 func BenchmarkMapPNG(b *testing.B) {
 	svg := testMap().SVG()
 	for b.Loop() {
 		doc := Standalone(svg, testFrame)
-		if err := WritePNG(io.Discard, doc, 1600); err != nil {
+		if err := WritePNG(io.Discard, doc, MinPNGWidth); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vigia-mx/vigia/internal/brief"
@@ -20,9 +21,13 @@ import (
 	"github.com/vigia-mx/vigia/internal/sesnsp"
 )
 
-// pngWidth is the width of PNG downloads: above chart.MinPNGWidth (1200),
-// sharp on a high-density screen and in print at about 13 cm.
-const pngWidth = 1600
+// pngWidth is the width of PNG downloads: chart.MinPNGWidth (1200 px), wide
+// enough for a news page. ?ancho=2400 gives one for print (20 cm at 300
+// dpi); those are the only two widths, so the cache holds at most two.
+const (
+	pngWidth      = chart.MinPNGWidth
+	pngPrintWidth = 2400
+)
 
 // chartDoc is one chart as the downloads and the embed pages serve it.
 type chartDoc struct {
@@ -86,6 +91,18 @@ func (s *Server) chartFile(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	width := pngWidth
+	switch a := r.URL.Query().Get("ancho"); {
+	case a == "" || a == strconv.Itoa(pngWidth):
+	case a == strconv.Itoa(pngPrintWidth) && ext == "png":
+		width = pngPrintWidth
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, "ancho: %d o %d\n", pngWidth, pngPrintWidth)
+		return
+	}
 	if _, ok := chartBuilders[name]; !ok {
 		s.notFound(w, r)
 		return
@@ -106,6 +123,10 @@ func (s *Server) chartFile(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	q.Del("lang")
+	q.Del("ancho")
+	if width != pngWidth {
+		q.Set("ancho", strconv.Itoa(width))
+	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s"`, fileName(name, q, ext)))
 	if p, ok := s.pages.get(gen, key); ok {
 		w.Header().Set("Content-Type", ctype)
@@ -134,7 +155,7 @@ func (s *Server) chartFile(w http.ResponseWriter, r *http.Request) {
 	body := doc
 	if ext == "png" {
 		var buf bytes.Buffer
-		if err := chart.WritePNG(&buf, doc, pngWidth); err != nil {
+		if err := chart.WritePNG(&buf, doc, width); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -206,11 +227,12 @@ type toolsData struct {
 	EmbedCode  string
 	Share      string
 	PNGWidth   int
+	PrintWidth int
 	EmbedTitle string
 }
 
 var toolsTmpl = template.Must(template.New("tools").Funcs(funcs).Parse(`<div class="chart-tools">
-<p class="downloads">{{t .Lang "x.tools.download"}} <a href="{{.SVG}}" download>SVG</a> · <a href="{{.PNG}}" download>PNG ({{.PNGWidth}} px)</a> · <a href="{{.Embed}}">{{t .Lang "x.tools.embedpage"}}</a></p>
+<p class="downloads">{{t .Lang "x.tools.download"}} <a href="{{.SVG}}" download>SVG</a> · <a href="{{.PNG}}" download>PNG ({{.PNGWidth}} px)</a> · <a href="{{.PNG}}&amp;ancho={{.PrintWidth}}" download>PNG ({{.PrintWidth}} px, {{t .Lang "x.tools.print"}})</a> · <a href="{{.Embed}}">{{t .Lang "x.tools.embedpage"}}</a></p>
 <details class="embed-code"><summary>{{t .Lang "x.tools.embed"}}</summary>
 <label for="{{.ID}}-code">{{t .Lang "x.tools.code"}}</label>
 <textarea id="{{.ID}}-code" readonly rows="4">{{.EmbedCode}}</textarea>
@@ -227,7 +249,7 @@ func chartTools(r *http.Request, l locale.Lang, d *chartDoc) template.HTML {
 		template.HTMLEscapeString(absURL(r, embed)), template.HTMLEscapeString(d.Title), d.Height)
 	var buf bytes.Buffer
 	err := toolsTmpl.Execute(&buf, toolsData{Lang: l, ID: "tools-" + d.Name, SVG: chartPath("/grafica/", d.Name+".svg", d.Query, l),
-		PNG: chartPath("/grafica/", d.Name+".png", d.Query, l), Embed: embed, EmbedCode: code, Share: shareURL(r, l, d.Share), PNGWidth: pngWidth, EmbedTitle: d.Title})
+		PNG: chartPath("/grafica/", d.Name+".png", d.Query, l), Embed: embed, EmbedCode: code, Share: shareURL(r, l, d.Share), PNGWidth: pngWidth, PrintWidth: pngPrintWidth, EmbedTitle: d.Title})
 	if err != nil {
 		return ""
 	}

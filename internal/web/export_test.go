@@ -178,6 +178,8 @@ func TestChartFileErrors(t *testing.T) {
 	s := testServer(t)
 	for path, code := range map[string]int{
 		"/grafica/nada.png":                        404,
+		"/grafica/mapa.png?ancho=5000":             400,
+		"/grafica/mapa.svg?ancho=2400":             400,
 		"/grafica/mapa.gif":                        404,
 		"/grafica/mapa":                            404,
 		"/grafica/mapa.svg?medida=nada":            400,
@@ -348,5 +350,41 @@ func TestCompareMatchesBrief(t *testing.T) {
 	// No state chosen: three are, and the page says which.
 	if def := get(t, s, "/comparar"); def.Code != 200 || strings.Count(def.Body.String(), " checked>") != 3 {
 		t.Errorf("default compare: status %d, %d checked", def.Code, strings.Count(def.Body.String(), " checked>"))
+	}
+}
+
+// BenchmarkHomeMapPNG renders the home page's map (victims, the last 12
+// months, the bundled real data) as the framed 1200 px PNG that GET
+// /grafica/mapa.png serves on a cache miss: the store query, the map, the
+// frame, the rasterisation and the PNG encoding. See bench/README.md.
+func BenchmarkHomeMapPNG(b *testing.B) {
+	s := testServer(b)
+	r := httptest.NewRequest("GET", "/grafica/mapa.png", nil)
+	for b.Loop() {
+		d, err := s.buildChart(r, "mapa")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := chart.WritePNG(io.Discard, chart.Standalone(d.SVG, d.Frame), pngWidth); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestPrintPNG(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rasterises a large PNG")
+	}
+	s := testServer(t)
+	w := get(t, s, "/grafica/tendencia.png?ancho=2400")
+	img, err := png.Decode(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds().Dx() != pngPrintWidth {
+		t.Errorf("print PNG is %d px wide", img.Bounds().Dx())
+	}
+	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "-2400.png") {
+		t.Errorf("Content-Disposition %q does not name the width", cd)
 	}
 }
