@@ -114,6 +114,7 @@ func TestBrowserLayout(t *testing.T) {
 		{"embed-compare", "/embed/comparar?e=mx-jal&e=mx-cmx"},
 		{"embed-ranking", "/embed/comparar-ranking?e=mx-jal&e=mx-cmx&e=mx-roo"},
 		{"embed-analysis", "/embed/analisis"},
+		{"embed-states", "/embed/estados"},
 	}
 	for _, p := range pages {
 		for _, lang := range []string{"es", "en"} {

@@ -126,3 +126,31 @@ func BenchmarkMapPNG(b *testing.B) {
 		}
 	}
 }
+
+func TestGrid(t *testing.T) {
+	var ps []Panel
+	for i := 0; i < 6; i++ {
+		c := LineChart{Title: "p", Compact: true, Series: []Series{{Name: "a", Points: []Point{{Label: "2015-01", Y: 1}, {Label: "2015-02", Y: float64(i)}}}}}
+		ps = append(ps, Panel{Title: "Estado & <" + strings.Repeat("x", i) + ">", Note: "1.5 por 100 mil", Chart: c.SVG()})
+	}
+	g := Grid{Title: "Entidades", Desc: "d", Panels: ps, Columns: 4}
+	svg := string(g.SVG())
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		if _, err := dec.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("not well-formed: %v", err)
+		}
+	}
+	if n := strings.Count(svg, `class="chart chart-line chart-compact"`); n != 6 {
+		t.Errorf("%d panels, want 6", n)
+	}
+	if !strings.Contains(svg, `viewBox="0 0 948 `) {
+		t.Errorf("grid width: %s", svg[:200])
+	}
+	img, err := Rasterize(Standalone(g.SVG(), Frame{Title: "t", Source: "s", Release: "r"}), MinPNGWidth)
+	if err != nil || img.Bounds().Dx() != MinPNGWidth {
+		t.Fatalf("rasterize: %v", err)
+	}
+}

@@ -51,6 +51,7 @@ var chartBuilders = map[string]chartBuilder{
 	"comparar":         (*Server).compareSeriesDoc,
 	"comparar-ranking": (*Server).compareRankingDoc,
 	"analisis":         (*Server).analysisDoc,
+	"estados":          (*Server).statesDoc,
 }
 
 // buildChart builds the chart named in the request path.
@@ -385,4 +386,52 @@ func trendTools(r *http.Request, l locale.Lang, m sesnsp.Measure, st *sesnsp.Sta
 // srcLower names a source in lower case, for the middle of a sentence.
 func srcLower(l locale.Lang, src string) string {
 	return strings.ToLower(locale.T(l, "source."+src))
+}
+
+// statesDoc is the small multiples of /estados as one image: every state's
+// monthly series of one source, highest rate of the last 12 months first.
+func (s *Server) statesDoc(r *http.Request, l locale.Lang) (*chartDoc, error) {
+	m, err := measureParam(r)
+	if err != nil {
+		return nil, err
+	}
+	src, err := sourceParam(r, sesnsp.Victimas)
+	if err != nil {
+		return nil, err
+	}
+	lt, ser, err := s.loadLatest(r.Context(), m, src, false)
+	if err != nil {
+		return nil, err
+	}
+	if lt == nil {
+		return nil, badKey("x.err.nodata")
+	}
+	figs := slices.Clone(lt.Brief.ByState)
+	slices.SortStableFunc(figs, func(a, b brief.StateFigure) int { return a.RankByRate - b.RankByRate })
+	var panels []chart.Panel
+	for _, f := range figs {
+		var code int
+		fmt.Sscanf(f.Code, "%d", &code)
+		note := locale.T(l, "nodata")
+		if f.Rate != nil {
+			note = brief.Dec(*f.Rate, 2) + " " + locale.T(l, "per100k") + " · " + brief.Int(f.Count)
+		}
+		panels = append(panels, chart.Panel{Title: f.Name, Note: note, Chart: trendChart(l, f.Name, []*brief.Series{ser}, code, true)})
+	}
+	period := periodCovered(l, lt.From, lt.To, lt.Brief.Unpublished)
+	title := locale.T(l, "x.states.title", measureName(l, m), srcLower(l, string(src)))
+	desc := locale.T(l, "x.states.desc", period)
+	grid := chart.Grid{ID: "states-grid", Title: title, Desc: desc, Panels: panels, Columns: 4}
+	wide := chart.Grid{ID: "states-grid-wide", Title: title, Desc: desc, Panels: panels, Columns: 3}
+	narrow := chart.Grid{ID: "states-grid-narrow", Title: title, Desc: desc, Panels: panels, Columns: 1, CellWidth: 360}
+	q := url.Values{"medida": {m.ID}, "fuente": {string(src)}}
+	page := template.HTML(`<div class="only-wide">`) + wide.SVG() + template.HTML(`</div><div class="only-narrow">`) + narrow.SVG() + template.HTML(`</div>`)
+	return &chartDoc{Title: title, SVG: grid.SVG(), Page: page, Query: q, Share: "/estados?" + q.Encode(), Height: 900,
+		Frame: chart.Frame{Title: title, Subtitle: desc, Source: locale.T(l, "x.frame.source.count"), Release: releaseText(l, seriesVintages(ser))}}, nil
+}
+
+// statesTools are the tools under the small multiples of /estados.
+func statesTools(r *http.Request, l locale.Lang, m sesnsp.Measure, src sesnsp.Source) template.HTML {
+	q := url.Values{"medida": {m.ID}, "fuente": {string(src)}}
+	return chartTools(r, l, &chartDoc{Name: "estados", Title: locale.T(l, "x.states.title", measureName(l, m), srcLower(l, string(src))), Query: q, Share: "/estados?" + q.Encode(), Height: 900})
 }

@@ -30,6 +30,7 @@ var exportCharts = []struct{ path, title string }{
 	{"comparar?e=mx-jal&modo=conteos", "casos por año"},
 	{"comparar-ranking?e=mx-jal&e=mx-roo", "últimos 12 meses"},
 	{"analisis", "por 100 mil habitantes"},
+	{"estados?fuente=carpetas", "carpetas de investigación por mes en cada entidad"},
 	{"analisis?from=2022-01&to=2022-06&states=02,08,19&vintage=jun22", "enero 2022 – junio 2022"},
 }
 
@@ -259,6 +260,7 @@ func TestChartTools(t *testing.T) {
 		{"/?lang=en", []string{"mapa", "tendencia"}},
 		{"/estados/mx-jal", []string{"tendencia"}},
 		{"/analisis", []string{"analisis"}},
+		{"/estados?lang=en", []string{"estados"}},
 		{"/comparar?e=mx-jal&e=mx-cmx", []string{"comparar", "comparar-ranking"}},
 	} {
 		r := httptest.NewRequest("GET", p.path, nil)

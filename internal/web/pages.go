@@ -424,6 +424,7 @@ func (s *Server) revisionTable(ctx context.Context, src sesnsp.Source, m sesnsp.
 }
 
 type statesData struct {
+	Tools   template.HTML // downloads of the small multiples as one image (export.go)
 	Source  string
 	Latest  *latest
 	Panels  []panel
@@ -452,6 +453,7 @@ func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 	}
 	d := statesData{Source: string(src), Latest: lt, Measure: m}
 	if lt != nil {
+		d.Tools = statesTools(r, l, m, src)
 		figs := slices.Clone(lt.Brief.ByState)
 		slices.SortStableFunc(figs, func(a, b brief.StateFigure) int { return a.RankByRate - b.RankByRate })
 		for _, f := range figs {
