@@ -111,7 +111,6 @@ func TestBrowserLayout(t *testing.T) {
 		{"compare-six-counts", "/comparar?e=mx-cmx&e=mx-bcs&e=mx-slp&e=mx-roo&e=mx-chh&e=mx-yuc&modo=conteos"},
 		{"embed-map", "/embed/mapa"},
 		{"embed-trend", "/embed/tendencia?estado=mx-jal"},
-		{"embed-compare", "/embed/comparar?e=mx-jal&e=mx-cmx"},
 		{"embed-ranking", "/embed/comparar-ranking?e=mx-jal&e=mx-cmx&e=mx-roo"},
 		{"embed-analysis", "/embed/analisis"},
 		{"embed-states", "/embed/estados"},

@@ -171,12 +171,17 @@ func (s *Server) chartFile(w http.ResponseWriter, r *http.Request) {
 	writePage(w, r, p)
 }
 
+// fileParams are the parameters a file name tells; others are ignored.
+var fileParams = []string{"ancho", "e", "estado", "from", "fuente", "medida", "modo", "states", "to", "vintage"}
+
 // fileName is "vigia-<chart>-<parameters>.<ext>", ASCII only.
 func fileName(name string, q url.Values, ext string) string {
 	parts := []string{"vigia", name}
-	keys := make([]string, 0, len(q))
+	var keys []string
 	for k := range q {
-		keys = append(keys, k)
+		if slices.Contains(fileParams, k) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
