@@ -154,3 +154,23 @@ func TestGrid(t *testing.T) {
 		t.Fatalf("rasterize: %v", err)
 	}
 }
+
+func TestLineChartIntervals(t *testing.T) {
+	c := LineChart{Title: "t", Series: []Series{{Name: "a", Class: "mx-jal", Points: []Point{
+		{Label: "2015", Y: 2, Low: 1, High: 30, HasInterval: true},
+		{Label: "2016", Y: 3, Low: 2, High: 4, HasInterval: true},
+		{Label: "2017", Missing: true},
+		{Label: "2018", Y: 5, Low: 4, High: 6, HasInterval: true},
+	}}}}
+	svg := string(c.SVG())
+	if !strings.Contains(svg, `<g class="band series-mx-jal" aria-hidden="true"><path d="M`) {
+		t.Error("no band for the first run")
+	}
+	if !strings.Contains(svg, `stroke-opacity="0.5"`) {
+		t.Error("no whisker for the isolated point")
+	}
+	// The y axis reaches the top of the widest interval.
+	if !strings.Contains(svg, `>30</text>`) {
+		t.Error("y axis does not cover the interval")
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigia-mx/vigia/internal/brief"
 	"github.com/vigia-mx/vigia/internal/chart"
+	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
 )
 
@@ -388,5 +389,16 @@ func TestPrintPNG(t *testing.T) {
 	}
 	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "-2400.png") {
 		t.Errorf("Content-Disposition %q does not name the width", cd)
+	}
+}
+
+func TestExportTemplatesWithZeroData(t *testing.T) {
+	for name, data := range map[string]any{"compare": compareView{Selected: map[int]bool{}}, "embed": embedData{Doc: &chartDoc{}}} {
+		for _, l := range []locale.Lang{locale.ES, locale.EN} {
+			var buf bytes.Buffer
+			if err := templates[name].Execute(&buf, page{Lang: l, Data: data}); err != nil {
+				t.Errorf("%s (%s): %v", name, l, err)
+			}
+		}
 	}
 }
