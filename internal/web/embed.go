@@ -11,7 +11,10 @@ import (
 // Embeddable charts: GET /embed/{chart} is a bare page holding one chart,
 // its title, source and release, and links back, for other sites to put in
 // an <iframe>. Only these pages may be framed by other origins
-// (frame-ancestors *); every other route keeps frame-ancestors 'none'.
+// (frame-ancestors *); every other route keeps frame-ancestors 'none', so
+// every link on an embed page (<base target="_blank">, which names no URL
+// and so passes base-uri 'none') opens outside the frame: followed inside
+// it, a link to a state's page would be refused.
 
 func init() {
 	templates["embed"] = template.Must(template.New("embed.html").Funcs(funcs).ParseFS(templateFS, "templates/embed.html"))

@@ -225,6 +225,9 @@ func TestEmbedCSP(t *testing.T) {
 			t.Errorf("%s: X-Frame-Options %q forbids framing", u, h.Get("X-Frame-Options"))
 		}
 		body := w.Body.String()
+		if !strings.Contains(body, `<base target="_blank">`) {
+			t.Errorf("%s: links would open inside the frame, where the site refuses to be shown", u)
+		}
 		if !strings.Contains(body, "<svg") || !strings.Contains(body, "SESNSP") || !strings.Contains(body, `href="/grafica/`+name+`.png?`) {
 			t.Errorf("%s: the embed page lacks its chart, source or downloads", u)
 		}
