@@ -107,6 +107,13 @@ func TestBrowserLayout(t *testing.T) {
 		{"follow", "/seguimiento"},
 		{"hotline-stats", "/linea"},
 		{"notfound", "/no-existe"},
+		{"compare", "/comparar"},
+		{"compare-six-counts", "/comparar?e=mx-cmx&e=mx-bcs&e=mx-slp&e=mx-roo&e=mx-chh&e=mx-yuc&modo=conteos"},
+		{"embed-map", "/embed/mapa"},
+		{"embed-trend", "/embed/tendencia?estado=mx-jal"},
+		{"embed-ranking", "/embed/comparar-ranking?e=mx-jal&e=mx-cmx&e=mx-roo"},
+		{"embed-analysis", "/embed/analisis"},
+		{"embed-states", "/embed/estados"},
 	}
 	for _, p := range pages {
 		for _, lang := range []string{"es", "en"} {

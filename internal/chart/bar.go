@@ -79,7 +79,7 @@ func (c BarChart) SVG() template.HTML {
 	}
 	labelW = math.Min(math.Max(labelW+14, 60), w*0.4)
 	valueW = math.Max(valueW+12, 40)
-	maxChars := int((labelW - 14) / charW)
+	maxChars := int((labelW-14)/charW + 1e-9) // no rounding error may cut the longest label
 
 	plotBottom := top + rowH*float64(len(c.Bars))
 	h := plotBottom + 24

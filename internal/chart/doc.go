@@ -36,5 +36,11 @@
 // not announce the links inside it; both are labelled by their <title> and
 // described by their <desc>.
 //
+// Downloads. Standalone wraps any chart in a complete SVG document with a
+// title, source, release and credit drawn in (Frame), Grid lays small
+// multiples out as one SVG, and Rasterize/WritePNG draw such a document as
+// a PNG with golang.org/x/image (vector rasteriser, Go fonts), reading back
+// the subset of SVG this package writes (see raster.go).
+//
 // Pages that show a Choropleth must show MapAttribution.
 package chart

@@ -9,10 +9,20 @@ import (
 
 // Point is one x position; Missing draws a gap (unpublished month), never a
 // zero. A NaN or infinite Y is treated as Missing too.
+//
+// Low and High, when HasInterval, are an interval around Y (a 95 %
+// confidence interval): drawn as a translucent band along the line, or as
+// a whisker where a point has no neighbour.
 type Point struct {
-	Label   string
-	Y       float64
-	Missing bool
+	Label       string
+	Y           float64
+	Missing     bool
+	Low, High   float64
+	HasInterval bool
+}
+
+func hasBand(p Point) bool {
+	return validY(p) && p.HasInterval && !math.IsNaN(p.Low) && !math.IsNaN(p.High) && !math.IsInf(p.Low, 0) && !math.IsInf(p.High, 0)
 }
 
 // Series is one line. Class is a CSS class suffix ("carpetas" →
@@ -93,6 +103,9 @@ func (c LineChart) SVG() template.HTML {
 		for _, p := range s.Points {
 			if validY(p) {
 				ymin, ymax = math.Min(ymin, p.Y), math.Max(ymax, p.Y)
+			}
+			if hasBand(p) {
+				ymin, ymax = math.Min(ymin, p.Low), math.Max(ymax, p.High)
 			}
 		}
 	}
@@ -246,6 +259,48 @@ func (c LineChart) SVG() template.HTML {
 			fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11" text-anchor="%s" fill="%s">%s</text>`, num(tx), num(top+10), anchor, mutedColor, esc(br.Text))
 		}
 		b.WriteString(`</g>`)
+	}
+
+	// Interval bands, under every line.
+	for si, s := range c.Series {
+		col := SeriesColors[si%len(SeriesColors)]
+		var band strings.Builder
+		var run []int
+		flush := func() {
+			switch len(run) {
+			case 0:
+			case 1:
+				p := s.Points[run[0]]
+				px := num(x.at(float64(run[0])))
+				fmt.Fprintf(&band, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2" stroke-opacity="0.5"/>`, px, num(y.at(p.Low)), px, num(y.at(p.High)), col)
+			default:
+				var d strings.Builder
+				for j, i := range run {
+					cmd := "L"
+					if j == 0 {
+						cmd = "M"
+					}
+					fmt.Fprintf(&d, "%s%s,%s", cmd, num(x.at(float64(i))), num(y.at(s.Points[i].High)))
+				}
+				for j := len(run) - 1; j >= 0; j-- {
+					i := run[j]
+					fmt.Fprintf(&d, "L%s,%s", num(x.at(float64(i))), num(y.at(s.Points[i].Low)))
+				}
+				fmt.Fprintf(&band, `<path d="%sZ" fill="%s" fill-opacity="0.18" stroke="none"/>`, d.String(), col)
+			}
+			run = run[:0]
+		}
+		for i, p := range s.Points {
+			if hasBand(p) {
+				run = append(run, i)
+			} else {
+				flush()
+			}
+		}
+		flush()
+		if band.Len() > 0 {
+			fmt.Fprintf(&b, `<g class="band series-%s" aria-hidden="true">%s</g>`, cssIdent(s.Class), band.String())
+		}
 	}
 
 	// Lines: one <path> per series, a new "M" subpath after every gap, and

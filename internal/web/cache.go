@@ -63,6 +63,9 @@ var cacheableRoutes = map[string]cacheKind{
 	"GET /api/v1/releases":       sameForAll,
 	"GET /api/v1/openapi.json":   sameForAll,
 	"GET /static/":               sameForAll,
+	"GET /grafica/{file}":        perLanguage,
+	"GET /embed/{chart}":         perLanguage,
+	"GET /comparar":              perLanguage,
 }
 
 // validatorCache remembers the Last-Modified of the current generation.

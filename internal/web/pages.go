@@ -97,6 +97,15 @@ func seriesPoints(ser *brief.Series, from, to sesnsp.YM, state int) []chart.Poin
 
 // trendChart draws carpetas and víctimas month by month since 2015.
 func trendChart(l locale.Lang, title string, sers []*brief.Series, state int, compact bool) template.HTML {
+	c := trendLine(l, title, sers, state, compact)
+	if compact {
+		return c.SVG()
+	}
+	return twoWidths(c)
+}
+
+// trendLine is the chart trendChart draws (and GET /grafica/tendencia.svg).
+func trendLine(l locale.Lang, title string, sers []*brief.Series, state int, compact bool) chart.LineChart {
 	to := seriesStart
 	for _, s := range sers {
 		to = max(to, s.Last())
@@ -121,10 +130,7 @@ func trendChart(l locale.Lang, title string, sers []*brief.Series, state int, co
 		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID"}}
 	}
 	c.Desc = locale.T(l, "chart.desc.trend") + " " + strings.Join(desc, " ")
-	if compact {
-		return c.SVG()
-	}
-	return twoWidths(c)
+	return c
 }
 
 // twoWidths draws a chart twice: as asked, for wide screens, and at 360
@@ -151,6 +157,12 @@ type mapRow struct {
 }
 
 func rateMap(l locale.Lang, lt *latest, title string) (template.HTML, []float64, []mapRow) {
+	c, rows := rateChoropleth(l, lt, title)
+	return c.SVG() + c.LegendHTML(), c.Breaks(), rows
+}
+
+// rateChoropleth is the map rateMap draws (and GET /grafica/mapa.svg).
+func rateChoropleth(l locale.Lang, lt *latest, title string) (chart.Choropleth, []mapRow) {
 	var vals []chart.MapValue
 	var rows []mapRow
 	for _, f := range lt.Brief.ByState {
@@ -168,12 +180,14 @@ func rateMap(l locale.Lang, lt *latest, title string) (template.HTML, []float64,
 	slices.SortStableFunc(rows, func(a, b mapRow) int { return a.RankByRate - b.RankByRate })
 	c := chart.Choropleth{Title: title, Desc: locale.T(l, "map.desc"), Values: vals, Classes: 5, LegendTitle: locale.T(l, "per100k"),
 		ValueFormat: func(x float64) string { return brief.Dec(x, 2) }, NoDataText: locale.T(l, "nodata"), InsetTitle: locale.T(l, "map.inset")}
-	return c.SVG() + c.LegendHTML(), c.Breaks(), rows
+	return c, rows
 }
 
 type homeData struct {
 	Latest      []*latest
 	Trend       template.HTML
+	TrendTools  template.HTML // downloads and embed code (export.go)
+	MapTools    template.HTML
 	Map         template.HTML
 	MapBreaks   []float64
 	MapRows     []mapRow
@@ -210,10 +224,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
 				title := locale.T(l, "map.title", locale.T(l, "source."+string(src)), period)
 				d.Map, d.MapBreaks, d.MapRows = rateMap(l, lt, title)
 				d.MapPeriod = period
+				d.MapTools = homeMapTools(r, l, m, mapSrc, title)
 			}
 		}
 	}
 	d.Trend = trendChart(l, locale.T(l, "home.trend.title", measureName(l, m)), sers, 0, false)
+	d.TrendTools = trendTools(r, l, m, nil, locale.T(l, "home.trend.title", measureName(l, m)))
 	return &view{Template: "home", Title: locale.T(l, "home.title"), Data: d}, nil
 }
 
@@ -227,6 +243,7 @@ func measureName(l locale.Lang, m sesnsp.Measure) string {
 type stateData struct {
 	State     sesnsp.State
 	Trend     template.HTML
+	Tools     template.HTML // downloads and embed code (export.go)
 	Latest    []*latest
 	Figures   []stateFigureRow
 	Revisions []revisionTable
@@ -305,6 +322,7 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 		return nil, err
 	}
 	d.Trend = trendChart(l, locale.T(l, "state.trend.title", measureName(l, m), st.Name), sers, st.Code, false)
+	d.Tools = trendTools(r, l, m, &st, locale.T(l, "state.trend.title", measureName(l, m), st.Name))
 	return &view{Template: "state", Title: st.Name, Data: d}, nil
 }
 
@@ -355,6 +373,7 @@ func (s *Server) revisionTable(ctx context.Context, src sesnsp.Source, m sesnsp.
 }
 
 type statesData struct {
+	Tools   template.HTML // downloads of the small multiples as one image (export.go)
 	Source  string
 	Latest  *latest
 	Panels  []panel
@@ -383,6 +402,7 @@ func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 	}
 	d := statesData{Source: string(src), Latest: lt, Measure: m}
 	if lt != nil {
+		d.Tools = statesTools(r, l, m, src)
 		figs := slices.Clone(lt.Brief.ByState)
 		slices.SortStableFunc(figs, func(a, b brief.StateFigure) int { return a.RankByRate - b.RankByRate })
 		for _, f := range figs {
@@ -397,6 +417,8 @@ func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 
 type analysisData struct {
 	Form     analysisForm
+	Chart    template.HTML // rate by state with intervals (analysis_chart.go)
+	Tools    template.HTML
 	Brief    *brief.Brief
 	Text     string
 	Markdown string
@@ -450,6 +472,7 @@ func (s *Server) analysis(w http.ResponseWriter, r *http.Request) (*view, error)
 		return nil, badRequest{msg: err.Error(), key: "err.brief"}
 	}
 	d.Brief = b
+	d.Chart, d.Tools = analysisChartHTML(r, l, f, b)
 	var text, md strings.Builder
 	b.Write(&text, brief.Text, string(l))
 	b.Write(&md, brief.Markdown, string(l))

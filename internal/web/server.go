@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/v1/releases", s.instrument("api_releases", s.api(s.apiReleases)))
 	s.mux.Handle("GET /api/v1/openapi.json", s.instrument("api_openapi", http.HandlerFunc(s.openAPI)))
 	s.mux.Handle("OPTIONS /api/v1/", http.HandlerFunc(s.preflight))
+	s.exportRoutes()
 	s.mux.Handle("GET /static/", s.instrument("static", staticHandler()))
 	s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
@@ -113,6 +114,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	if isEmbed(r.URL.Path) {
+		relaxForEmbed(h)
+	}
 	if s.hot != nil && s.hot.SecureCookies {
 		// Served over TLS (--secure-cookies says so): browsers must not
 		// come back over plain HTTP, where a report or a console cookie
