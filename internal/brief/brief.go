@@ -544,12 +544,23 @@ func months(p Params) int { return int(p.To-p.From) + 1 }
 // dispersionMonths months ending at end, differencing only consecutive
 // published months.
 func dispersion(res store.Result, national map[sesnsp.YM]int64, end sesnsp.YM) *Dispersion {
+	return dispersionOver(func(m sesnsp.YM) bool { _, ok := res.ByMonth[m]; return ok }, national, end)
+}
+
+// Dispersion of a series: the phi its intervals for periods ending at end
+// use (at least 1), estimated as the brief does, so that other pages' 95 %
+// intervals agree with the brief's.
+func (s *Series) Dispersion(end sesnsp.YM) float64 {
+	return dispersionOver(s.Published, s.National, end).Used
+}
+
+func dispersionOver(published func(sesnsp.YM) bool, national map[sesnsp.YM]int64, end sesnsp.YM) *Dispersion {
 	from := max(seriesStart, end-dispersionMonths+1)
 	var runs [][]int64
 	var run []int64
 	var first, last sesnsp.YM
 	for m := from; m <= end; m++ {
-		if _, ok := res.ByMonth[m]; !ok {
+		if !published(m) {
 			runs, run = append(runs, run), nil
 			continue
 		}

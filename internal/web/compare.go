@@ -163,18 +163,21 @@ func (s *Server) compareData(r *http.Request) (*compareResult, error) {
 			}
 			p.Months = len(months)
 			if p.Months > 0 {
+				// The brief's dispersion for a period ending with this
+				// year, so these intervals agree with the brief's.
+				phi := ser.Dispersion(min(sesnsp.MakeYM(y, 12), res.Last))
 				if f.Rates {
 					pop := map[int]float64{}
 					if v, ok := s.pop.Mid(st.Code, y, conapo.Total); ok {
 						pop[y] = v
 					}
 					if py, ok := stats.PersonYears(pop, months); ok {
-						if rt, ok := stats.RatePer100k(count, py, p.Months, 0.95); ok {
+						if rt, ok := stats.RatePer100kDispersed(count, py, p.Months, 0.95, phi); ok {
 							p.Value, p.Low, p.High, p.OK = rt.Value, rt.Low, rt.High, true
 						}
 					}
 				} else {
-					lo, hi := stats.PoissonInterval(count, 0.95)
+					lo, hi := stats.DispersedInterval(count, phi, 0.95)
 					p.Value, p.Low, p.High, p.OK = float64(count), lo, hi, true
 				}
 			}
@@ -269,7 +272,11 @@ func (res *compareResult) rankingChart(l locale.Lang, width int) chart.BarChart 
 				b.Low, b.High, b.HasInterval = *fg.RateLow, *fg.RateHigh, true
 			}
 		} else {
-			lo, hi := stats.PoissonInterval(fg.Count, 0.95)
+			phi := 1.0
+			if d := res.Latest.Brief.Dispersion; d != nil {
+				phi = d.Used
+			}
+			lo, hi := stats.DispersedInterval(fg.Count, phi, 0.95)
 			b.Value, b.Low, b.High, b.HasInterval = float64(fg.Count), lo, hi, true
 		}
 		c.Bars = append(c.Bars, b)
