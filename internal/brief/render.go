@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigia-mx/vigia/internal/locale"
 	"github.com/vigia-mx/vigia/internal/sesnsp"
 )
 
@@ -20,55 +21,11 @@ const (
 	JSON     Format = "json"
 )
 
+// words are the brief's texts, from the one catalog the pages use too
+// (internal/locale, keys "brief.*").
 var words = map[string]map[string]string{
-	"es": {
-		"carpetas": "Carpetas de investigación", "victimas": "Víctimas",
-		"release": "corte", "releases": "cortes", "total": "Total", "ci": "IC 95 %",
-		"prev": "Mismo periodo un año antes", "nd": "n.d.", "monthly": "Por mes",
-		"rate": "Tasa por 100 mil habitantes", "annualised": "anualizada", "proj": "Proyección al cierre de",
-		"runrate": "a ritmo actual",
-		"group":   "Grupo", "ofnational": "del total nacional", "since": "Lo más alto desde", "record": "El más alto de la serie (desde 2015)",
-		"top": "Entidades con más casos", "bysex": "Por sexo", "byage": "Por grupo de edad", "bysub": "Por subtipo",
-		"revisions": "Revisiones", "unavailable": "Sin datos", "unpublished": "Meses aún no publicados",
-		"sameMonths": "mismos meses", "source": "Fuente: SESNSP (incidencia delictiva del fuero común); población: CONAPO 2023.",
-		"projlabel": "proyección, no dato oficial", "break": "El periodo cruza el cambio de metodología de 2026 (RNID): las cifras no son del todo comparables.",
-		"rank":    "lugar",
-		"covered": "Meses con datos", "nocmp": "sin comparación", "notpub1": "no publicado", "notpubN": "no publicados",
-		"higher": "Mayor que", "and": "y", "hasUnpub": "el periodo tiene meses sin publicar", "severalYears": "el periodo abarca más de un año calendario",
-		"of": "de", "monthsPub": "meses publicados", "nonePub": "ningún mes publicado",
-		"prevPeriod": "Periodo anterior de igual duración", "prevMonths": "los %d meses anteriores, sin traslape",
-		"disp":     "Dispersión (varianza de los cambios mensuales entre el doble de la media, %s…%s): %s; los intervalos la incluyen",
-		"dispNone": "Dispersión: no estimable; los intervalos son de Poisson",
-		"interval": "intervalo %d %%", "backtest": "en %d–%d un intervalo así contuvo el total %d de %d veces, %s %%",
-		"nobase": "sin intervalo: ningún año completo anterior", "learnsBreak": "aprende de años anteriores al cambio de metodología de 2026",
-		"noClaim": "sin afirmación", "belowPrev": "no supera a %d (%s)", "noise": "la diferencia con %d (%s) está dentro del ruido estadístico",
-		"acrossBreak": "cruza el cambio de metodología de 2026 (RNID)",
-		"sexRates":    "Tasas por sexo (por 100 mil de ese sexo)", "unknownSex": "%s %% de las víctimas sin sexo identificado: no entran en ninguna tasa por sexo, que por eso son cotas inferiores",
-	},
-	"en": {
-		"carpetas": "Investigations (carpetas de investigación)", "victimas": "Victims",
-		"release": "release", "releases": "releases", "total": "Total", "ci": "95% CI",
-		"prev": "Same period a year earlier", "nd": "n/a", "monthly": "By month",
-		"rate": "Rate per 100,000 people", "annualised": "annualised", "proj": "Year-end projection for",
-		"runrate": "at the current pace",
-		"group":   "Group", "ofnational": "of the national total", "since": "The most since", "record": "The highest in the series (since 2015)",
-		"top": "States with the most cases", "bysex": "By sex", "byage": "By age group", "bysub": "By subtype",
-		"revisions": "Revisions", "unavailable": "No data", "unpublished": "Months not yet published",
-		"sameMonths": "same months", "source": "Source: SESNSP (fuero común crime incidence); population: CONAPO 2023.",
-		"projlabel": "projection, not official data", "break": "The period crosses the 2026 change of methodology (RNID): figures are not fully comparable.",
-		"rank":    "rank",
-		"covered": "Months with data", "nocmp": "no comparison", "notpub1": "not published", "notpubN": "not published",
-		"higher": "Higher than", "and": "and", "hasUnpub": "the period has months not published", "severalYears": "the period spans more than one calendar year",
-		"of": "of", "monthsPub": "months published", "nonePub": "no month published",
-		"prevPeriod": "The preceding period of the same length", "prevMonths": "the %d months before, not overlapping",
-		"disp":     "Dispersion (variance of monthly changes over twice the mean, %s…%s): %s; intervals allow for it",
-		"dispNone": "Dispersion: cannot be estimated; intervals are Poisson",
-		"interval": "%d %% interval", "backtest": "in %d–%d such an interval held the total %d of %d times, %s %%",
-		"nobase": "no interval: no complete earlier year", "learnsBreak": "learns from years before the 2026 change of methodology",
-		"noClaim": "no claim", "belowPrev": "not above %d (%s)", "noise": "the difference from %d (%s) is within statistical noise",
-		"acrossBreak": "crosses the 2026 change of methodology (RNID)",
-		"sexRates":    "Rates by sex (per 100,000 of that sex)", "unknownSex": "%s %% of victims with sex not identified: they are in no rate by sex, which are therefore lower bounds",
-	},
+	"es": locale.Prefixed(locale.ES, "brief."),
+	"en": locale.Prefixed(locale.EN, "brief."),
 }
 
 var monthsES = [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"}

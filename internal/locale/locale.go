@@ -61,6 +61,19 @@ func Has(key string) bool {
 	return ok
 }
 
+// Prefixed returns the texts of l whose keys start with prefix, keyed by
+// the rest of the key: a package with a table of its own texts (the brief)
+// reads it from this one catalog.
+func Prefixed(l Lang, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range catalogs[l] {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
+}
+
 // Keys returns the keys of a catalog, for tests that check both agree.
 func Keys(l Lang) []string {
 	var out []string
