@@ -118,7 +118,7 @@ func trendChart(l locale.Lang, title string, sers []*brief.Series, state int, co
 		}
 	}
 	if to >= sesnsp.MakeYM(2026, 1) {
-		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID"}}
+		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID 2026"}}
 	}
 	c.Desc = locale.T(l, "chart.desc.trend") + " " + strings.Join(desc, " ")
 	if compact {
@@ -183,6 +183,9 @@ type homeData struct {
 	Measure     sesnsp.Measure
 	Measures    []sesnsp.Measure
 	MeasureName string
+	// Fresh and RNID: freshness.go.
+	Fresh freshness
+	RNID  *rnidNote
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
@@ -214,6 +217,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
 		}
 	}
 	d.Trend = trendChart(l, locale.T(l, "home.trend.title", measureName(l, m)), sers, 0, false)
+	if crossesRNID(sers) {
+		d.RNID = newRNIDNote(l, m, "/", r.URL.Query())
+	}
+	if d.Fresh, err = s.loadFreshness(r.Context()); err != nil {
+		return nil, err
+	}
 	return &view{Template: "home", Title: locale.T(l, "home.title"), Data: d}, nil
 }
 
@@ -233,6 +242,7 @@ type stateData struct {
 	// Municipal holds the counts by municipality, when a municipal release
 	// is held (municipal.go).
 	Municipal []munTable
+	RNID      *rnidNote // freshness.go
 }
 
 type stateFigureRow struct {
@@ -305,6 +315,9 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 		return nil, err
 	}
 	d.Trend = trendChart(l, locale.T(l, "state.trend.title", measureName(l, m), st.Name), sers, st.Code, false)
+	if crossesRNID(sers) {
+		d.RNID = newRNIDNote(l, m, r.URL.Path, r.URL.Query())
+	}
 	return &view{Template: "state", Title: st.Name, Data: d}, nil
 }
 
@@ -558,6 +571,7 @@ func parseMonth(s string) (sesnsp.YM, bool) {
 type dataPage struct {
 	Releases []store.Release
 	Measures []sesnsp.Measure
+	Fresh    freshness // freshness.go
 }
 
 func (s *Server) data(w http.ResponseWriter, r *http.Request) (*view, error) {
@@ -566,7 +580,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &view{Template: "data", Title: locale.T(l, "data.title"), Data: dataPage{Releases: rels, Measures: sesnsp.Measures}}, nil
+	return &view{Template: "data", Title: locale.T(l, "data.title"), Data: dataPage{Releases: rels, Measures: sesnsp.Measures, Fresh: newFreshness(rels, s.now())}}, nil
 }
 
 func (s *Server) method(w http.ResponseWriter, r *http.Request) (*view, error) {
