@@ -123,6 +123,7 @@ func TestRNIDNote(t *testing.T) {
 		{"/estados/mx-roo?lang=en&medida=comparable", "This is the series comparable across it", ""},
 		{"/?lang=es&medida=trafico-menores", "los meses anteriores y posteriores no son estrictamente comparables", ""},
 		{"/estados/mx-bcn?lang=en&medida=trafico-menores", "the months before and after are not strictly comparable", ""},
+		{"/estados?lang=es&fuente=carpetas", "La medida comparable a ambos lados es la serie comparable", "/estados?fuente=carpetas&lang=es&medida=comparable"},
 	}
 	for _, tt := range tests {
 		w := get(t, s, tt.path)
@@ -145,6 +146,13 @@ func TestRNIDNote(t *testing.T) {
 		}
 		if tt.link == "" && strings.Contains(note, "href=") {
 			t.Errorf("%s: note %q links somewhere", tt.path, note)
+		}
+		if strings.HasPrefix(tt.path, "/estados?") {
+			// 32 small multiples: a rule each, named in its tooltip only.
+			if n := strings.Count(body, `<g class="break"><title>RNID 2026 2026-01</title>`); n != 32 {
+				t.Errorf("%s: %d RNID 2026 rules, want 32", tt.path, n)
+			}
+			continue
 		}
 		// The rule on the chart, in both drawings (wide and phone).
 		if n := strings.Count(body, ">RNID 2026</text>"); n != 2 {

@@ -429,6 +429,7 @@ type statesData struct {
 	Latest  *latest
 	Panels  []panel
 	Measure sesnsp.Measure
+	RNID    *rnidNote // freshness.go: the small multiples' rule has no room for text
 }
 
 type panel struct {
@@ -460,6 +461,9 @@ func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 			fmt.Sscanf(f.Code, "%d", &code)
 			c := trendChart(l, f.Name, []*brief.Series{ser}, code, true)
 			d.Panels = append(d.Panels, panel{Fig: f, Chart: c, Href: "/estados/" + strings.ToLower(f.ISO) + "?lang=" + string(l)})
+		}
+		if crossesRNID([]*brief.Series{ser}) {
+			d.RNID = newRNIDNote(l, m, "/estados", r.URL.Query())
 		}
 	}
 	return &view{Template: "states", Title: locale.T(l, "states.title"), Data: d}, nil
