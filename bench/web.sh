@@ -9,6 +9,8 @@ DURATION=${DURATION:-20s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+PGDB=${PGDB:-vigia_bench} # a database of its own, created and dropped here
+PORT=${PORT:-18081}        # SQLite on PORT, PostgreSQL on PORT+1 (loopback only)
 out=bench/out/web
 mkdir -p "$out"
 go build -o "$out/vigia" ./cmd/vigia
@@ -20,14 +22,14 @@ run_one() { # name db port
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
   for p in / /estados/mx-bcn; do curl -sf "http://127.0.0.1:$port$p" >/dev/null; done # warm the page cache
   for p in / /estados/mx-bcn; do
-    echo "== $name $p"
+    echo "== $name $p (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$port$p" | tee "$out/$name$(echo "$p" | tr / _).txt" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors" || true
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
 rm -f "$out/bench.db"*
-run_one sqlite "$out/bench.db" 18081
-psql "$PGURL" -qc "DROP DATABASE IF EXISTS vigia_bench" -c "CREATE DATABASE vigia_bench" >/dev/null
-run_one postgres "${PGURL%/*}/vigia_bench?sslmode=disable" 18082
-psql "$PGURL" -qc "DROP DATABASE IF EXISTS vigia_bench" >/dev/null
+run_one sqlite "$out/bench.db" "$PORT"
+psql "$PGURL" -qc "DROP DATABASE IF EXISTS $PGDB" -c "CREATE DATABASE $PGDB" >/dev/null
+run_one postgres "${PGURL%/*}/$PGDB?sslmode=disable" "$((PORT + 1))"
+psql "$PGURL" -qc "DROP DATABASE IF EXISTS $PGDB" >/dev/null

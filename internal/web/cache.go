@@ -169,6 +169,10 @@ func (s *Server) etag(gen, lang string) string {
 	d := sha256.New()
 	// Pages count up to the end of the current year.
 	fmt.Fprintf(d, "%s\x00%s\x00%s\x00%s\x00%t\x00%d", gen, thisBuild().id, lang, hotline, s.pop != nil, s.now().Year())
+	if lang != "" {
+		// and say how far behind today the data are (freshness.go).
+		fmt.Fprintf(d, "\x00%s", s.pageDay())
+	}
 	return `W/"` + gen + "-" + hex.EncodeToString(d.Sum(nil))[:16] + `"`
 }
 

@@ -127,7 +127,7 @@ func trendLine(l locale.Lang, title string, sers []*brief.Series, state int, com
 		}
 	}
 	if to >= sesnsp.MakeYM(2026, 1) {
-		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID"}}
+		c.Breaks = []chart.Break{{Label: "2026-01", Text: "RNID 2026"}}
 	}
 	c.Desc = locale.T(l, "chart.desc.trend") + " " + strings.Join(desc, " ")
 	return c
@@ -197,6 +197,9 @@ type homeData struct {
 	Measure     sesnsp.Measure
 	Measures    []sesnsp.Measure
 	MeasureName string
+	// Fresh and RNID: freshness.go.
+	Fresh freshness
+	RNID  *rnidNote
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
@@ -230,6 +233,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) (*view, error) {
 	}
 	d.Trend = trendChart(l, locale.T(l, "home.trend.title", measureName(l, m)), sers, 0, false)
 	d.TrendTools = trendTools(r, l, m, nil, locale.T(l, "home.trend.title", measureName(l, m)))
+	if crossesRNID(sers) {
+		d.RNID = newRNIDNote(l, m, "/", r.URL.Query())
+	}
+	if d.Fresh, err = s.loadFreshness(r.Context()); err != nil {
+		return nil, err
+	}
 	return &view{Template: "home", Title: locale.T(l, "home.title"), Data: d}, nil
 }
 
@@ -250,6 +259,7 @@ type stateData struct {
 	// Municipal holds the counts by municipality, when a municipal release
 	// is held (municipal.go).
 	Municipal []munTable
+	RNID      *rnidNote // freshness.go
 }
 
 type stateFigureRow struct {
@@ -323,6 +333,9 @@ func (s *Server) state(w http.ResponseWriter, r *http.Request) (*view, error) {
 	}
 	d.Trend = trendChart(l, locale.T(l, "state.trend.title", measureName(l, m), st.Name), sers, st.Code, false)
 	d.Tools = trendTools(r, l, m, &st, locale.T(l, "state.trend.title", measureName(l, m), st.Name))
+	if crossesRNID(sers) {
+		d.RNID = newRNIDNote(l, m, r.URL.Path, r.URL.Query())
+	}
 	return &view{Template: "state", Title: st.Name, Data: d}, nil
 }
 
@@ -378,6 +391,7 @@ type statesData struct {
 	Latest  *latest
 	Panels  []panel
 	Measure sesnsp.Measure
+	RNID    *rnidNote // freshness.go: the small multiples' rule has no room for text
 }
 
 type panel struct {
@@ -410,6 +424,9 @@ func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 			fmt.Sscanf(f.Code, "%d", &code)
 			c := trendChart(l, f.Name, []*brief.Series{ser}, code, true)
 			d.Panels = append(d.Panels, panel{Fig: f, Chart: c, Href: "/estados/" + strings.ToLower(f.ISO) + "?lang=" + string(l)})
+		}
+		if crossesRNID([]*brief.Series{ser}) {
+			d.RNID = newRNIDNote(l, m, "/estados", r.URL.Query())
 		}
 	}
 	return &view{Template: "states", Title: locale.T(l, "states.title"), Data: d}, nil
@@ -521,6 +538,7 @@ func parseMonth(s string) (sesnsp.YM, bool) {
 type dataPage struct {
 	Releases []store.Release
 	Measures []sesnsp.Measure
+	Fresh    freshness // freshness.go
 }
 
 func (s *Server) data(w http.ResponseWriter, r *http.Request) (*view, error) {
@@ -529,7 +547,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) (*view, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &view{Template: "data", Title: locale.T(l, "data.title"), Data: dataPage{Releases: rels, Measures: sesnsp.Measures}}, nil
+	return &view{Template: "data", Title: locale.T(l, "data.title"), Data: dataPage{Releases: rels, Measures: sesnsp.Measures, Fresh: newFreshness(rels, s.now())}}, nil
 }
 
 func (s *Server) method(w http.ResponseWriter, r *http.Request) (*view, error) {

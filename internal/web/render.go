@@ -58,7 +58,7 @@ var templates = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t := template.New("layout.html").Funcs(funcs)
-		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/console_parts.html", "templates/"+name+".html"))
+		template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/console_parts.html", "templates/freshness.html", "templates/"+name+".html"))
 		out[name] = t
 	}
 	return out
@@ -199,6 +199,9 @@ func (s *Server) cached(h func(w http.ResponseWriter, r *http.Request) (*view, e
 			return
 		}
 		key := cacheKey(r, string(lang))
+		// Pages say how far behind today the data are (freshness.go): a
+		// page rendered yesterday may be out of date today.
+		gen += " " + s.pageDay()
 		w.Header().Set("Content-Language", string(lang))
 		w.Header().Set("Vary", "Accept-Language")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
