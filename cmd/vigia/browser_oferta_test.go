@@ -7,12 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,31 +24,9 @@ import (
 func TestBrowserOferta(t *testing.T) {
 	exe := chromium(t)
 	base := startServer(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(userDataDir(t)),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := newBrowser(t, exe)
 	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
-	var mu sync.Mutex
-	var problems []string
-	chromedp.ListenTarget(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError {
-				problems = append(problems, "console.error")
-			}
-		}
-	})
+	problems := watchProblems(ctx)
 	out := t.ArtifactDir()
 	shot := func(name string, width int64) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
@@ -194,10 +170,8 @@ func TestBrowserOferta(t *testing.T) {
 		t.Errorf("the offer travelled in the URL: %s", loc)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("console errors: %q", problems)
+	if p := problems(); len(p) > 0 {
+		t.Errorf("console errors: %q", p)
 	}
 	t.Logf("screenshots in %s", out)
 }
