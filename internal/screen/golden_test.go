@@ -32,10 +32,10 @@ import (
 
 // goldenHashes: the corpus parts and the SHA-256 of their records.
 var goldenHashes = map[string]string{
-	"synthetic": "6f30e7e455a5bffcee6b8ad2f29b023f189a371941cce73067040deda2d7431a",
-	"mutated":   "071966b3b13d1efe6a2de5f041cd2e83186efa225bff60b2efef73bc9e1ad101",
-	"testdata":  "8fa4918d9c885292060aad7e98d197aface8caf086b5105fb8d0719ca67a77fc",
-	"emscad":    "d33872f1c98b6016aa37c3e69cfef5b41ce797af8f45f7e2d724c7a4947d992d", // only when ../shared/data/ads is there
+	"synthetic": "0581f80215f1696b84af578e1c747f49e1d53b5b0e61bb5e683b76fb6c48bd3c",
+	"mutated":   "4de5145725d2e525c7ee4b83b10c7b9f302052efc68105093e95f9350eedf0f1",
+	"testdata":  "0ed1e04c4c4253c68b4ffe500bc32872d734978f3cb94286726401618749d96f",
+	"emscad":    "944a649797eb0174bdc3bbacc8bb96cb5aa51402f005f1329d912f71dc53aa87", // only when ../shared/data/ads is there
 	"index":     "4327b035695c7d8acab246b269e2152714c97cf7ad5ef2578cf0f7714d3c9ae0",
 }
 
