@@ -126,7 +126,8 @@ type TimelineEntry struct {
 
 // timelineSkip are audit actions left out of a timeline: reads and
 // refusals, which the audit log keeps for oversight, not for the shift.
-var timelineSkip = map[string]bool{"case.read": true, "report.read": true, "case.denied": true, "report.index": true, "notify": true}
+var timelineSkip = map[string]bool{"case.read": true, "report.read": true, "case.denied": true, "report.index": true, "notify": true,
+	"case.attachment_read": true, "case.attach_denied": true, "case.attach_refused": true}
 
 // timeline builds a case's timeline from its audit entries, in the log's
 // order, with the text of each note, task, reply and addition put at its
