@@ -178,6 +178,16 @@ func (d *Desk) timeline(ctx context.Context, v *CaseView, name func(int64) strin
 		if strings.HasPrefix(e.Object, "report:") {
 			te.Report, _ = strconv.ParseInt(strings.TrimPrefix(e.Object, "report:"), 10, 64)
 		}
+		if e.Action == "case.attach" {
+			// "attachment=4": the file's name, if the reader may see the
+			// case's files, instead of its id.
+			te.Detail = ""
+			for _, a := range v.Attachments {
+				if "attachment="+strconv.FormatInt(a.ID, 10) == e.Detail {
+					te.Detail = a.Name
+				}
+			}
+		}
 		if k, ok := kindOf[e.Action]; ok {
 			q := e.Action
 			if te.Report != 0 {

@@ -103,5 +103,8 @@ func sizeText(n int) string {
 	case n < 1<<20:
 		return fmt.Sprintf("%d KiB", (n+1<<9)>>10)
 	}
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }

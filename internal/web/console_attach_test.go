@@ -48,7 +48,7 @@ func TestConsoleAttachments(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := op.get(fmt.Sprintf("/consola/casos/%d?lang=es", c)).Body.String()
-	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, es("console.attachments")) || !strings.Contains(page, "5.0 MiB") {
+	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, es("console.attachments")) || !strings.Contains(page, "5 MiB") {
 		t.Fatalf("the case page offers no upload form")
 	}
 
