@@ -68,6 +68,9 @@ func TestConsoleAttachments(t *testing.T) {
 		t.Errorf("a file over 5 MiB: %d", w.Code)
 	}
 
+	if w := op.upload(c, op.csrf, "", "application/octet-stream", nil); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), es("console.err.file")) {
+		t.Errorf("an empty upload: %d", w.Code)
+	}
 	page = op.get(fmt.Sprintf("/consola/casos/%d?lang=es", c)).Body.String()
 	href := fmt.Sprintf("/consola/casos/%d/adjuntos/1", c)
 	if !strings.Contains(page, `href="`+href+`"`) || !strings.Contains(page, "image/gif") || !strings.Contains(page, es("console.tl.case.attach")) {
