@@ -88,30 +88,7 @@ func TestBrowserHotline(t *testing.T) {
 			return os.WriteFile(filepath.Join(out, "hotline-"+name+".png"), buf, 0o644)
 		})
 	}
-	// submit clicks a button and waits for the page it leads to: the old
-	// page carries a marker the new one lacks. Evaluating while the page
-	// navigates fails, so the check is retried until it answers.
-	submit := func(sel string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			var ok bool
-			if err := chromedp.Evaluate(`window.__before = true`, &ok).Do(ctx); err != nil {
-				return err
-			}
-			if err := chromedp.Click(sel, chromedp.ByQuery).Do(ctx); err != nil {
-				return fmt.Errorf("click %s: %w", sel, err)
-			}
-			deadline := time.Now().Add(20 * time.Second)
-			for time.Now().Before(deadline) {
-				var done bool
-				err := chromedp.Evaluate(`window.__before !== true && document.readyState === "complete"`, &done).Do(ctx)
-				if err == nil && done {
-					return nil
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			return fmt.Errorf("no new page after clicking %s", sel)
-		})
-	}
+	submit := submitAndWait
 
 	// 1. The report, with scripts disabled, on a phone-sized screen.
 	const description = "SINTÉTICO: a mi prima le ofrecieron trabajo de edecán en Cancún y desde hace dos semanas no contesta."
@@ -147,23 +124,7 @@ func TestBrowserHotline(t *testing.T) {
 
 	// 2. The operator: TOTP sign-in, triage, case, consent, referral,
 	// reply, closure request.
-	login := func(user, secret string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			code, err := staff.TOTPCode(secret, time.Now())
-			if err != nil {
-				return err
-			}
-			return chromedp.Run(ctx,
-				chromedp.Navigate(base+"/consola/entrar?lang=es"),
-				chromedp.WaitVisible(`#usuario`, chromedp.ByQuery),
-				chromedp.SendKeys(`#usuario`, user, chromedp.ByQuery),
-				chromedp.SendKeys(`#contrasena`, "contraseña-sintética-larga", chromedp.ByQuery),
-				chromedp.SendKeys(`#codigo`, code, chromedp.ByQuery),
-				submit(`form.report button[type="submit"]`),
-				chromedp.WaitVisible(`div.cbar`, chromedp.ByQuery),
-			)
-		})
-	}
+	login := func(user, secret string) chromedp.Action { return consoleLogin(base, user, secret) }
 	const reply = "Gracias por avisar. Ya canalizamos el caso; si sabes algo nuevo, escríbelo aquí."
 	var queue, caseTitle, shown string
 	steps := []struct {
@@ -234,4 +195,48 @@ func TestBrowserHotline(t *testing.T) {
 	if len(problems) > 0 {
 		t.Errorf("console errors: %q", problems)
 	}
+}
+
+// submitAndWait clicks a button and waits for the page it leads to: the
+// old page carries a marker the new one lacks. Evaluating while the page
+// navigates fails, so the check is retried until it answers.
+func submitAndWait(sel string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var ok bool
+		if err := chromedp.Evaluate(`window.__before = true`, &ok).Do(ctx); err != nil {
+			return err
+		}
+		if err := chromedp.Click(sel, chromedp.ByQuery).Do(ctx); err != nil {
+			return fmt.Errorf("click %s: %w", sel, err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			var done bool
+			err := chromedp.Evaluate(`window.__before !== true && document.readyState === "complete"`, &done).Do(ctx)
+			if err == nil && done {
+				return nil
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return fmt.Errorf("no new page after clicking %s", sel)
+	})
+}
+
+// consoleLogin signs in to the console with a TOTP code made now.
+func consoleLogin(base, user, secret string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		code, err := staff.TOTPCode(secret, time.Now())
+		if err != nil {
+			return err
+		}
+		return chromedp.Run(ctx,
+			chromedp.Navigate(base+"/consola/entrar?lang=es"),
+			chromedp.WaitVisible(`#usuario`, chromedp.ByQuery),
+			chromedp.SendKeys(`#usuario`, user, chromedp.ByQuery),
+			chromedp.SendKeys(`#contrasena`, "contraseña-sintética-larga", chromedp.ByQuery),
+			chromedp.SendKeys(`#codigo`, code, chromedp.ByQuery),
+			submitAndWait(`form.report button[type="submit"]`),
+			chromedp.WaitVisible(`div.cbar`, chromedp.ByQuery),
+		)
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,8 @@ type hotlineFlags struct {
 	// slaUrgent and slaNormal are the first-response targets the console's
 	// queue counts down.
 	slaUrgent, slaNormal *time.Duration
+	// attachMiB is the largest file a case takes, in MiB.
+	attachMiB *int
 }
 
 func addHotlineFlags(fs *flag.FlagSet, env *environment) hotlineFlags {
@@ -60,6 +63,7 @@ func addHotlineFlags(fs *flag.FlagSet, env *environment) hotlineFlags {
 		retention: fs.Duration("retention", ret, "how long closed reports and cases are kept (env VIGIA_RETENTION)"),
 		slaUrgent: fs.Duration("sla-urgent", dur("VIGIA_SLA_URGENT", desk.DefaultSLA.Urgent), "first response to a report of immediate danger is due within this (env VIGIA_SLA_URGENT)"),
 		slaNormal: fs.Duration("sla-normal", dur("VIGIA_SLA_NORMAL", desk.DefaultSLA.Normal), "first response to any other report is due within this (env VIGIA_SLA_NORMAL)"),
+		attachMiB: fs.Int("max-attachment-mib", attachDefault(env), "largest file staff may attach to a case, in MiB, at most 64 (env VIGIA_MAX_ATTACHMENT_MIB)"),
 	}
 }
 
@@ -96,7 +100,20 @@ func openDesk(env *environment, st *store.Store, db string, hf hotlineFlags, sc 
 	if *hf.slaUrgent <= 0 || *hf.slaNormal <= 0 {
 		return nil, usageError{fmt.Errorf("--sla-urgent and --sla-normal must be positive")}
 	}
-	return desk.New(desk.Config{Store: st, Keys: keys, Geo: geo, Screener: sc, Retention: *hf.retention, SLA: desk.SLA{Urgent: *hf.slaUrgent, Normal: *hf.slaNormal}}), nil
+	// A file is held in memory, sealed, while it is stored and served.
+	if *hf.attachMiB < 1 || *hf.attachMiB > 64 {
+		return nil, usageError{fmt.Errorf("--max-attachment-mib must be from 1 to 64")}
+	}
+	return desk.New(desk.Config{Store: st, Keys: keys, Geo: geo, Screener: sc, Retention: *hf.retention, SLA: desk.SLA{Urgent: *hf.slaUrgent, Normal: *hf.slaNormal},
+		MaxAttachment: int64(*hf.attachMiB) << 20}), nil
+}
+
+// attachDefault is VIGIA_MAX_ATTACHMENT_MIB, or 5.
+func attachDefault(env *environment) int {
+	if n, err := strconv.Atoi(env.getenv("VIGIA_MAX_ATTACHMENT_MIB")); err == nil {
+		return n
+	}
+	return desk.DefaultMaxAttachment >> 20
 }
 
 // cmdStaff manages console accounts: vigia staff add USER --role R.

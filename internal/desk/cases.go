@@ -46,11 +46,12 @@ type CaseView struct {
 	Tasks       []TaskView
 	Referrals   []ReferralView
 	Assessments []AssessmentView
+	Attachments []AttachmentView
 	Owner       string
 	// Timeline is everything that happened in the case, oldest first.
 	Timeline []TimelineEntry
 	// May says which of the case's controls the reader may use, from the
-	// desk's table (approve_close, assign_case, override_consent).
+	// desk's table (approve_close, assign_case, override_consent, attach).
 	May map[string]bool
 }
 
@@ -94,7 +95,7 @@ func (d *Desk) Case(ctx context.Context, a Actor, id int64) (CaseView, error) {
 		return CaseView{}, err
 	}
 	v := CaseView{Case: c, May: map[string]bool{}}
-	for _, act := range []Action{ApproveClose, AssignCase, OverrideConsent} {
+	for _, act := range []Action{ApproveClose, AssignCase, OverrideConsent, Attach} {
 		ok, err := d.May(ctx, a, act, &c)
 		if err != nil {
 			return v, err
@@ -169,6 +170,11 @@ func (d *Desk) Case(ctx context.Context, a Actor, id int64) (CaseView, error) {
 			present = strings.Split(s.Present, ",")
 		}
 		v.Assessments = append(v.Assessments, AssessmentView{ID: s.ID, Instrument: s.Instrument, Version: s.Version, Level: s.Level, Present: present, At: s.At, By: name(s.AuthorID)})
+	}
+	if v.May[string(Attach)] {
+		if v.Attachments, err = d.attachments(ctx, id, name); err != nil {
+			return v, err
+		}
 	}
 	if err := d.timeline(ctx, &v, name); err != nil {
 		return v, err

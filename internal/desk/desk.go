@@ -62,6 +62,9 @@ type Config struct {
 	Sessions  staff.SessionPolicy
 	// BreakGlass is how long break-glass access lasts.
 	BreakGlass time.Duration
+	// MaxAttachment is the largest file a case takes (zero:
+	// DefaultMaxAttachment).
+	MaxAttachment int64
 	// SLA is how soon staff must first act on a report (zero: DefaultSLA).
 	SLA SLA
 	// Hashes bounds the password hashes run at once (nil: 4 running, 16

@@ -19,10 +19,10 @@ import (
 // the whole of the role matrix in docs/hotline.md.
 func TestPolicyTable(t *testing.T) {
 	want := map[staff.Role][]desk.Action{
-		staff.Operador:      {desk.Triage, desk.Search, desk.EnterReport, desk.ListCases, desk.WorkCase, desk.BreakGlass},
-		staff.Supervisor:    {desk.Triage, desk.Search, desk.EnterReport, desk.ListCases, desk.WorkCase, desk.AssignCase, desk.ApproveClose, desk.OverrideConsent, desk.BreakGlass, desk.Caseload, desk.ExportHTCDS, desk.ExportCTDC, desk.ExportSESNSP, desk.RawGrid, desk.PublicStats},
+		staff.Operador:      {desk.Triage, desk.Search, desk.EnterReport, desk.ListCases, desk.WorkCase, desk.Attach, desk.BreakGlass},
+		staff.Supervisor:    {desk.Triage, desk.Search, desk.EnterReport, desk.ListCases, desk.WorkCase, desk.Attach, desk.AssignCase, desk.ApproveClose, desk.OverrideConsent, desk.BreakGlass, desk.Caseload, desk.ExportHTCDS, desk.ExportCTDC, desk.ExportSESNSP, desk.RawGrid, desk.PublicStats},
 		staff.Analista:      {desk.ExportCTDC, desk.ExportSESNSP, desk.PublicStats},
-		staff.Administrador: {desk.WorkCase, desk.BreakGlass, desk.ManageStaff, desk.PublicStats, desk.ManageDirectory},
+		staff.Administrador: {desk.WorkCase, desk.Attach, desk.BreakGlass, desk.ManageStaff, desk.PublicStats, desk.ManageDirectory},
 	}
 	for _, role := range staff.Roles() {
 		allowed := map[desk.Action]bool{}

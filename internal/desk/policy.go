@@ -49,6 +49,8 @@ const (
 	// WorkCase: read a case and add to it (notes, tasks, consent,
 	// referrals, assessments, workflow moves, closure requests, replies).
 	WorkCase Action = "work_case"
+	// Attach: add a file to a case and download the case's files.
+	Attach Action = "attach"
 	// AssignCase gives a case to someone else.
 	AssignCase Action = "assign_case"
 	// ApproveClose approves or rejects another person's closure request.
@@ -95,11 +97,11 @@ const (
 var Policy = map[staff.Role]map[Action]Reach{
 	staff.Operador: {
 		Triage: Always, Search: Always, EnterReport: Always, ListCases: Always,
-		WorkCase: InScope, BreakGlass: Always,
+		WorkCase: InScope, Attach: InScope, BreakGlass: Always,
 	},
 	staff.Supervisor: {
 		Triage: Always, Search: Always, EnterReport: Always, ListCases: Always,
-		WorkCase: InScope, BreakGlass: Always,
+		WorkCase: InScope, Attach: InScope, BreakGlass: Always,
 		AssignCase: InScope, ApproveClose: InScope, OverrideConsent: InScope, Caseload: Always,
 		ExportHTCDS: Always, ExportCTDC: Always, ExportSESNSP: Always, RawGrid: Always, PublicStats: Always,
 	},
@@ -107,13 +109,13 @@ var Policy = map[staff.Role]map[Action]Reach{
 		ExportCTDC: Always, ExportSESNSP: Always, PublicStats: Always,
 	},
 	staff.Administrador: {
-		ManageStaff: Always, WorkCase: GlassOnly, BreakGlass: Always, PublicStats: Always, ManageDirectory: Always,
+		ManageStaff: Always, WorkCase: GlassOnly, Attach: GlassOnly, BreakGlass: Always, PublicStats: Always, ManageDirectory: Always,
 	},
 }
 
 // Actions lists every action, for menus and tests.
 func Actions() []Action {
-	return []Action{Triage, Search, EnterReport, ListCases, WorkCase, AssignCase, ApproveClose, OverrideConsent, BreakGlass,
+	return []Action{Triage, Search, EnterReport, ListCases, WorkCase, Attach, AssignCase, ApproveClose, OverrideConsent, BreakGlass,
 		Caseload, ExportHTCDS, ExportCTDC, ExportSESNSP, RawGrid, ManageStaff, PublicStats, ManageDirectory}
 }
 

@@ -39,7 +39,7 @@ func (d *Desk) Reseal(ctx context.Context) (ResealResult, error) {
 	for _, table := range store.SealedTables {
 		var after int64
 		for {
-			rows, err := d.st.SealedRows(ctx, table, after, resealBatch)
+			rows, err := d.st.SealedRows(ctx, table, after, store.BatchLimit(table, resealBatch))
 			if err != nil {
 				return res, err
 			}

@@ -65,6 +65,16 @@ func TestRotateKeys(t *testing.T) {
 		e := newEnv(t, be)
 		receipt := fullFlow(t, e, plainTexts())
 		old := e.keys
+		// Six files on a case: more than one batch of attachments.
+		withFiles, _, _ := e.openCase(e.users["op1"].actor)
+		var lastFile int64
+		for i := 0; i < 6; i++ {
+			id, err := e.d.Attach(e.ctx, e.users["op1"].actor, withFiles, "nota.txt", []byte(fmt.Sprintf("[SINTÉTICO] CANARIO-adjunto-%d", i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lastFile = id
+		}
 
 		// An account planted through the intake (public key only).
 		intakeKeys := old.Intake()
@@ -152,6 +162,9 @@ func TestRotateKeys(t *testing.T) {
 		sup := e.signIn(e.users["sup1"])
 		if _, err := done.Report(e.ctx, sup, fresh); err != nil {
 			t.Fatalf("report sealed to the new key: %v", err)
+		}
+		if f, err := done.Attachment(e.ctx, sup, withFiles, lastFile); err != nil || string(f.Data) != "[SINTÉTICO] CANARIO-adjunto-5" || f.Name != "nota.txt" {
+			t.Fatalf("an attachment after rotation: %q %q, %v", f.Name, f.Data, err)
 		}
 		f, err := done.Follow(e.ctx, receipt)
 		if err != nil || len(f.Replies) != 1 || f.Replies[0].Text != plainTexts().reply {

@@ -126,7 +126,8 @@ type TimelineEntry struct {
 
 // timelineSkip are audit actions left out of a timeline: reads and
 // refusals, which the audit log keeps for oversight, not for the shift.
-var timelineSkip = map[string]bool{"case.read": true, "report.read": true, "case.denied": true, "report.index": true, "notify": true}
+var timelineSkip = map[string]bool{"case.read": true, "report.read": true, "case.denied": true, "report.index": true, "notify": true,
+	"case.attachment_read": true, "case.attach_denied": true, "case.attach_refused": true}
 
 // timeline builds a case's timeline from its audit entries, in the log's
 // order, with the text of each note, task, reply and addition put at its
@@ -176,6 +177,16 @@ func (d *Desk) timeline(ctx context.Context, v *CaseView, name func(int64) strin
 		te := TimelineEntry{At: at, Kind: e.Action, Who: who(e.Actor), Detail: e.Detail}
 		if strings.HasPrefix(e.Object, "report:") {
 			te.Report, _ = strconv.ParseInt(strings.TrimPrefix(e.Object, "report:"), 10, 64)
+		}
+		if e.Action == "case.attach" {
+			// "attachment=4": the file's name, if the reader may see the
+			// case's files, instead of its id.
+			te.Detail = ""
+			for _, a := range v.Attachments {
+				if "attachment="+strconv.FormatInt(a.ID, 10) == e.Detail {
+					te.Detail = a.Name
+				}
+			}
 		}
 		if k, ok := kindOf[e.Action]; ok {
 			q := e.Action

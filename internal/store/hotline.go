@@ -102,6 +102,7 @@ func (s *Store) inTx(ctx context.Context, ev audit.Event, fn func(tx *sql.Tx) (i
 		return 0, err
 	}
 	ev.Object = strings.ReplaceAll(ev.Object, "{id}", strconv.FormatInt(id, 10))
+	ev.Detail = strings.ReplaceAll(ev.Detail, "{id}", strconv.FormatInt(id, 10))
 	if err := s.appendAudit(ctx, tx, ev); err != nil {
 		return 0, err
 	}

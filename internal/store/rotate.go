@@ -15,11 +15,24 @@ import (
 
 // SealedTables are the tables with a sealed column, apart from staff (whose
 // rows carry a MAC and are re-signed with ResignStaff).
-var SealedTables = []string{"reports", "messages", "case_notes", "tasks", "referrals", "assessments", "cases"}
+// An attachment has two sealed columns: its bytes ("attachments") and what
+// describes it ("attachments.meta").
+var SealedTables = []string{"reports", "messages", "case_notes", "tasks", "referrals", "assessments", "cases", "attachments", "attachments.meta"}
 
-var sealedColumn = map[string]string{
-	"reports": "sealed", "messages": "sealed", "case_notes": "sealed", "tasks": "sealed",
-	"referrals": "sealed", "assessments": "sealed", "cases": "close_sealed",
+// sealedColumn names each entry of SealedTables as table and column.
+var sealedColumn = map[string][2]string{
+	"reports": {"reports", "sealed"}, "messages": {"messages", "sealed"}, "case_notes": {"case_notes", "sealed"}, "tasks": {"tasks", "sealed"},
+	"referrals": {"referrals", "sealed"}, "assessments": {"assessments", "sealed"}, "cases": {"cases", "close_sealed"},
+	"attachments": {"attachments", "sealed"}, "attachments.meta": {"attachments", "meta_sealed"},
+}
+
+// BatchLimit is the most rows of a sealed table to re-seal at once: an
+// attachment can hold megabytes, so those go a few at a time.
+func BatchLimit(table string, limit int) int {
+	if table == "attachments" {
+		return min(limit, 4)
+	}
+	return limit
 }
 
 // SealedRow is one sealed value. Extra is a recipient it is sealed to
@@ -33,11 +46,12 @@ type SealedRow struct {
 // SealedRows returns up to limit sealed values of a table with ids above
 // after, in id order.
 func (s *Store) SealedRows(ctx context.Context, table string, after int64, limit int) ([]SealedRow, error) {
-	col, ok := sealedColumn[table]
+	tc, ok := sealedColumn[table]
 	if !ok {
 		return nil, fmt.Errorf("store: no sealed table %q", table)
 	}
-	q := `SELECT id, ` + col + `, '' FROM ` + table + ` WHERE id > $1 AND ` + col + ` IS NOT NULL ORDER BY id LIMIT $2`
+	col := tc[1]
+	q := `SELECT id, ` + col + `, '' FROM ` + tc[0] + ` WHERE id > $1 AND ` + col + ` IS NOT NULL ORDER BY id LIMIT $2`
 	if table == "messages" {
 		q = `SELECT m.id, m.sealed, CASE WHEN m.direction = 'staff' THEN r.reply_recipient ELSE '' END
 			FROM messages m JOIN reports r ON r.id = m.report_id WHERE m.id > $1 ORDER BY m.id LIMIT $2`
@@ -67,14 +81,15 @@ type Resealed struct {
 // Reseal writes a batch of re-sealed values in one transaction and returns
 // how many rows still held the old value (and so were changed).
 func (s *Store) Reseal(ctx context.Context, table string, rows []Resealed) (int, error) {
-	col, ok := sealedColumn[table]
+	tc, ok := sealedColumn[table]
 	if !ok {
 		return 0, fmt.Errorf("store: no sealed table %q", table)
 	}
+	col := tc[1]
 	n := 0
 	err := s.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rows {
-			res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+col+` = $1 WHERE id = $2 AND `+col+` = $3`, r.New, r.ID, r.Old)
+			res, err := tx.ExecContext(ctx, `UPDATE `+tc[0]+` SET `+col+` = $1 WHERE id = $2 AND `+col+` = $3`, r.New, r.ID, r.Old)
 			if err != nil {
 				return fmt.Errorf("store: resealing %s %d: %w", table, r.ID, err)
 			}

@@ -42,6 +42,9 @@ func (s *Server) consoleRoutes(csrf *http.CrossOriginProtection) {
 	get("/consola/reportes/{id}", "console_report", s.consoleReport)
 	post("/consola/reportes/{id}/{action}", "console_report_action", s.consoleReportAction)
 	get("/consola/casos/{id}", "console_case", s.consoleCase)
+	get("/consola/casos/{id}/adjuntos/{aid}", "console_attachment", s.consoleAttachment)
+	// Multipart: its own CSRF check, reading the token from the body.
+	s.mux.Handle("POST /consola/casos/{id}/adjuntos", s.instrument("console_attach", csrf.Handler(s.signedIn(s.consoleAttach))))
 	post("/consola/casos/{id}/{action}", "console_case_action", s.consoleCaseAction)
 	get("/consola/buscar", "console_search", s.consoleSearch)
 	post("/consola/buscar", "console_search_post", s.consoleSearch)
@@ -217,6 +220,10 @@ func (s *Server) deskError(w http.ResponseWriter, r *http.Request, err error) {
 		s.consoleView(w, r, "console_error", "console.noconsent", errPage{locale.T(l, "console.noconsent.text")}, http.StatusConflict)
 	case errors.Is(err, desk.ErrState), errors.Is(err, store.ErrConflict):
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.state.text")}, http.StatusConflict)
+	case errors.Is(err, desk.ErrTooLarge):
+		s.consoleView(w, r, "console_error", "bad.title", errPage{locale.T(l, "console.attach.toolarge") + " " + sizeText(int(s.hot.Desk.MaxAttachment()))}, http.StatusRequestEntityTooLarge)
+	case errors.Is(err, desk.ErrFileType):
+		s.consoleView(w, r, "console_error", "bad.title", errPage{locale.T(l, "console.attach.type")}, http.StatusUnsupportedMediaType)
 	case errors.Is(err, desk.ErrBusy):
 		w.Header().Set("Retry-After", "5")
 		s.consoleView(w, r, "console_error", "console.state", errPage{locale.T(l, "console.login.busy")}, http.StatusServiceUnavailable)

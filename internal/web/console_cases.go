@@ -24,6 +24,8 @@ type casePage struct {
 	// Directory is the referral directory for the case's state and the
 	// national institutions.
 	Directory []store.DirectoryEntry
+	// MaxAttachment is the largest file the case takes, for the form.
+	MaxAttachment int
 }
 
 // referralForm is what was typed into the referral form.
@@ -56,7 +58,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, id int64, bl
 		s.deskError(w, r, err)
 		return
 	}
-	p := casePage{CaseView: v, Instruments: hotline.Instruments()}
+	p := casePage{CaseView: v, Instruments: hotline.Instruments(), MaxAttachment: int(s.hot.Desk.MaxAttachment())}
 	if blocked != nil {
 		p.Referral, p.Blocked = *blocked, true
 	}

@@ -146,6 +146,7 @@ var funcs = template.FuncMap{
 	"channel":  channelName,
 	"ago":      agoText,
 	"due":      dueText,
+	"size":     sizeText,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
