@@ -511,7 +511,7 @@ func (d *Desk) AddInfo(ctx context.Context, receipt, text string) error {
 		if err := d.st.ReopenReport(ctx, r.ID, audit.Event{Actor: "reporter", Action: "report.new_info_closed_case", Object: fmt.Sprintf("report:%d", r.ID)}); err != nil {
 			return err
 		}
-		return d.st.Notify(ctx, []string{string(staff.Supervisor)}, "informacion_nueva", obj, audit.Event{Actor: "reporter", Action: "notify", Object: obj})
+		return d.st.NotifyCase(ctx, string(staff.Supervisor), r.CaseID, "informacion_nueva", audit.Event{Actor: "reporter", Action: "notify", Object: obj})
 	}
 	return nil
 }
