@@ -37,6 +37,8 @@ type Store struct {
 	writeMu sync.Mutex
 	// clockFn, when set, dates the hotline's rows (tests use a fake one).
 	clockFn func() time.Time
+	// auditKey, in the console, MACs the audit log (SetAuditKey).
+	auditKey []byte
 }
 
 type dialect struct {
