@@ -75,6 +75,9 @@ type Report struct {
 
 const reportCols = `id, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, triage, COALESCE(case_id, 0), COALESCE(closed_on, ''), COALESCE(received_at, ''), COALESCE(first_action_at, ''), COALESCE(taken_by, 0)`
 
+// receiptCols are reportCols without the sealed report.
+var receiptCols = strings.Replace(reportCols, " sealed,", " NULL,", 1)
+
 func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 	var r Report
 	err := sc.Scan(&r.ID, &r.ReplyRecipient, &r.ReplyKey, &r.Kind, &r.State, &r.Urgency, &r.ReceivedOn, &r.Channel, &r.Screen, &r.Sealed, &r.Triage, &r.CaseID, &r.ClosedOn, &r.ReceivedAt, &r.FirstActionAt, &r.TakenBy)
@@ -372,8 +375,10 @@ func (s *Store) SetTokens(ctx context.Context, id int64, tokens []Token, ev audi
 }
 
 // ReportByLookup finds a report by its receipt's lookup value.
+// It leaves out the sealed report (Sealed is nil): the intake, which
+// answers receipts, is not granted that column on PostgreSQL.
 func (s *Store) ReportByLookup(ctx context.Context, lookup []byte) (Report, error) {
-	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
+	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Report{}, ErrNotFound
 	}
