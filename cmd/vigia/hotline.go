@@ -232,6 +232,10 @@ func cmdAudit(ctx context.Context, env *environment, args []string) error {
 		fmt.Fprintf(env.stdout, "; reaches %s", want)
 	}
 	fmt.Fprintln(env.stdout)
+	if r.Sealed == 0 && r.Entries > 0 {
+		// A log whose MACs were all deleted looks like this too.
+		fmt.Fprintln(env.stderr, "warning: no entry has a MAC yet; only a head kept outside (--head) shows whether this log was rewritten")
+	}
 	return nil
 }
 

@@ -183,12 +183,13 @@ func (s *Store) markKeyed(ctx context.Context, tx *sql.Tx, prev *audit.Entry) (*
 	if prev == nil {
 		return nil, nil
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_macs`).Scan(&n); err != nil {
-		return nil, fmt.Errorf("store: reading the audit MACs: %w", err)
-	}
-	if n > 0 {
+	var seq int64
+	err := tx.QueryRowContext(ctx, `SELECT seq FROM audit_macs LIMIT 1`).Scan(&seq)
+	switch {
+	case err == nil:
 		return prev, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("store: reading the audit MACs: %w", err)
 	}
 	return s.insertAudit(ctx, tx, prev, audit.Event{Actor: "system", Action: "audit.keyed", Object: "audit_log", Detail: fmt.Sprintf("unkeyed=1-%d", prev.Seq)})
 }
