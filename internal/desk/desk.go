@@ -470,7 +470,7 @@ func (d *Desk) byReceipt(ctx context.Context, receipt string) (store.Report, sea
 		norm = strings.Repeat("0", seal.ReceiptDigits+1) // still pay the hash
 	}
 	rc := d.keys.DeriveReceipt(norm)
-	r, err := d.st.ReportByLookup(ctx, rc.Lookup)
+	r, err := d.st.ReportForReceipt(ctx, rc.Lookup)
 	if errors.Is(err, store.ErrNotFound) || !ok {
 		_, _ = rc.OpenReply(dummyWrapped, nil)
 		return store.Report{}, rc, ErrUnknownReceipt

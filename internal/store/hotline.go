@@ -376,9 +376,18 @@ func (s *Store) SetTokens(ctx context.Context, id int64, tokens []Token, ev audi
 }
 
 // ReportByLookup finds a report by its receipt's lookup value.
-// It leaves out the sealed report (Sealed is nil): the intake, which
-// answers receipts, is not granted that column on PostgreSQL.
 func (s *Store) ReportByLookup(ctx context.Context, lookup []byte) (Report, error) {
+	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Report{}, ErrNotFound
+	}
+	return r, err
+}
+
+// ReportForReceipt is ReportByLookup without the sealed report (Sealed is
+// nil), for answering a receipt: the intake, which does that, is not
+// granted the sealed column on PostgreSQL.
+func (s *Store) ReportForReceipt(ctx context.Context, lookup []byte) (Report, error) {
 	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Report{}, ErrNotFound
