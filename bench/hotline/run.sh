@@ -124,4 +124,4 @@ cat "$OUT/kill.result"
 start
 [[ $DB == sqlite ]] && echo "SQLite WAL after the restart: $(stat -c %s "$WAL" 2>/dev/null || echo 0) bytes"
 "$OUT/load" -url "$URL" -verify "$OUT/kill.txt" -c 32 | tee -a "$OUT/kill.result"
-"$OUT/vigia" audit verify --db "$DBURL"
+"$OUT/vigia" audit verify --db "$DBURL" "${KEYS[@]}"

@@ -176,27 +176,83 @@ func cmdStaff(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
-// cmdAudit verifies the audit chain: vigia audit verify.
+// cmdAudit checks the audit log, or prints its keyed head:
+// vigia audit verify [--head SEQ:MAC] [--unkeyed], vigia audit head.
 func cmdAudit(ctx context.Context, env *environment, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usageError{errors.New("audit: want `vigia audit verify`")}
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "head") {
+		return usageError{errors.New("audit: want `vigia audit verify [--head SEQ:MAC]` or `vigia audit head`")}
 	}
-	fs := newFlags("audit verify", env)
+	fs := newFlags("audit "+args[0], env)
 	db := dbFlag(fs, env)
+	keyFile := fs.String("hotline-key", env.getenv("VIGIA_HOTLINE_KEY"), "the console's hotline key file, whose index key makes the audit MACs (env VIGIA_HOTLINE_KEY)")
+	var head *string
+	var noKey *bool
+	if args[0] == "verify" {
+		head = fs.String("head", "", "SEQ:MAC printed by `vigia audit head` and kept outside the system: the log must still reach it")
+		noKey = fs.Bool("unkeyed", false, "check the hash chain only, without the console key (a log rewritten whole, or cut short, passes)")
+	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	var want *audit.Head
+	if head != nil && *head != "" {
+		h, err := audit.ParseHead(*head)
+		if err != nil {
+			return usageError{err}
+		}
+		want = &h
+	}
+	var keys *seal.Keys
+	if noKey == nil || !*noKey {
+		path := hotlineKeyPath(*keyFile, *db)
+		k, err := seal.Load(path, false)
+		if err != nil {
+			return fmt.Errorf("audit: the audit MACs need the console's key: %w (give --hotline-key; `--unkeyed` checks the hash chain only)", err)
+		}
+		if !k.CanIndex() {
+			return fmt.Errorf("audit: %s is an intake key file: the audit MACs need the console's key", path)
+		}
+		keys = k
 	}
 	st, err := openStore(ctx, env, *db, false)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	d := desk.New(desk.Config{Store: st})
-	n, head, err := d.VerifyAudit(ctx)
-	if err != nil {
-		return fmt.Errorf("audit: %w (after %d good entries)", err, n)
+	d := desk.New(desk.Config{Store: st, Keys: keys})
+	if args[0] == "head" {
+		h, err := d.AuditHead(ctx)
+		if err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		if h.Seq == 0 {
+			return errors.New("audit head: the audit log is empty")
+		}
+		// The head alone on stdout, to be copied or piped elsewhere.
+		fmt.Fprintln(env.stdout, h)
+		fmt.Fprintln(env.stderr, "keep this outside the system; `vigia audit verify --head` checks the log still reaches it")
+		return nil
 	}
-	fmt.Fprintf(env.stdout, "audit log intact: %d entries, head %s\n", n, head)
+	r, err := d.CheckAudit(ctx, want)
+	if err != nil {
+		return fmt.Errorf("audit: %w (after %d good entries)", err, r.Entries)
+	}
+	if !r.Keyed {
+		fmt.Fprintf(env.stdout, "audit log hash chain intact (MACs not checked): %d entries, head hash %s\n", r.Entries, r.Hash)
+		return nil
+	}
+	fmt.Fprintf(env.stdout, "audit log intact: %d entries, %d with a valid MAC, head %s", r.Entries, r.Sealed, r.Head)
+	if r.Unsealed > 0 {
+		fmt.Fprintf(env.stdout, "; the last %d have no MAC yet (written by the intake since the console last wrote; `vigia audit head` MACs them)", r.Unsealed)
+	}
+	if want != nil {
+		fmt.Fprintf(env.stdout, "; reaches %s", want)
+	}
+	fmt.Fprintln(env.stdout)
+	if r.Sealed == 0 && r.Entries > 0 {
+		// A log whose MACs were all deleted looks like this too.
+		fmt.Fprintln(env.stderr, "warning: no entry has a MAC yet; only a head kept outside (--head) shows whether this log was rewritten")
+	}
 	return nil
 }
 

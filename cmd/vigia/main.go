@@ -52,7 +52,8 @@ Usage:
                create a console account (password on standard input; prints the TOTP secret)
   vigia staff disable|enable USER               lock an account out (ends its sessions) or let it back in
   vigia staff unlock USER                       clear an account's failed sign-ins (it may sign in at once)
-  vigia audit verify [--db DB]                  check the hotline's hash-chained audit log
+  vigia audit verify [--db DB] [--head SEQ:MAC] check the hotline's audit log (hash chain and MACs)
+  vigia audit head [--db DB]                    print the audit log's keyed head, to keep outside
   vigia retention [--db DB] [--retention 17520h]  delete closed reports and cases past retention
   vigia backup  [--db DB] FILE                  a consistent copy while the server runs (SQLite file or pg_dump -Fc)
   vigia restore [--db DB] FILE                  put a backup in place (the target must be empty) and verify it

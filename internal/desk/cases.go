@@ -243,7 +243,7 @@ func (d *Desk) RequestClose(ctx context.Context, a Actor, id int64, reason strin
 	if err := d.st.UpdateCase(ctx, id, store.CaseUpdate{Guard: c.Status, CloseRequestedBy: &by, CloseSealed: sealed}, a.ev("case.close_request", fmt.Sprintf("case:%d", id))); err != nil {
 		return err
 	}
-	return d.st.Notify(ctx, []string{string(staff.Supervisor)}, "cierre_solicitado", fmt.Sprintf("case:%d", id), a.ev("notify", fmt.Sprintf("case:%d", id)))
+	return d.st.NotifyCase(ctx, string(staff.Supervisor), id, "cierre_solicitado", a.ev("notify", fmt.Sprintf("case:%d", id)))
 }
 
 // DecideClose approves or rejects a closure request. Only a supervisor who
@@ -398,7 +398,7 @@ func (d *Desk) BreakGlass(ctx context.Context, a Actor, id int64, reason string)
 	if _, err := d.st.AddNote(ctx, store.Entry{CaseID: id, AuthorID: a.ID, Sealed: sealed}, a.ev("case.note", obj)); err != nil {
 		return err
 	}
-	return d.st.Notify(ctx, []string{string(staff.Supervisor)}, "acceso_emergencia", obj, a.ev("notify", obj))
+	return d.st.NotifyCase(ctx, string(staff.Supervisor), id, "acceso_emergencia", a.ev("notify", obj))
 }
 
 // Notifications lists a's unseen notifications.

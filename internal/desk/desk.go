@@ -104,6 +104,10 @@ func New(cfg Config) *Desk {
 		// One clock for the desk and the rows it writes (tests drive both).
 		cfg.Store.SetClock(cfg.Now)
 	}
+	if cfg.Store != nil && cfg.Keys != nil && cfg.Keys.CanIndex() {
+		// The console MACs the audit log; the intake cannot.
+		cfg.Store.SetAuditKey(cfg.Keys.AuditKey())
+	}
 	if cfg.Retention == 0 {
 		cfg.Retention = DefaultRetention
 	}
@@ -469,7 +473,7 @@ func (d *Desk) byReceipt(ctx context.Context, receipt string) (store.Report, sea
 		norm = strings.Repeat("0", seal.ReceiptDigits+1) // still pay the hash
 	}
 	rc := d.keys.DeriveReceipt(norm)
-	r, err := d.st.ReportByLookup(ctx, rc.Lookup)
+	r, err := d.st.ReportForReceipt(ctx, rc.Lookup)
 	if errors.Is(err, store.ErrNotFound) || !ok {
 		_, _ = rc.OpenReply(dummyWrapped, nil)
 		return store.Report{}, rc, ErrUnknownReceipt
@@ -514,7 +518,7 @@ func (d *Desk) AddInfo(ctx context.Context, receipt, text string) error {
 		if err := d.st.ReopenReport(ctx, r.ID, audit.Event{Actor: "reporter", Action: "report.new_info_closed_case", Object: fmt.Sprintf("report:%d", r.ID)}); err != nil {
 			return err
 		}
-		return d.st.Notify(ctx, []string{string(staff.Supervisor)}, "informacion_nueva", obj, audit.Event{Actor: "reporter", Action: "notify", Object: obj})
+		return d.st.NotifyCase(ctx, string(staff.Supervisor), r.CaseID, "informacion_nueva", audit.Event{Actor: "reporter", Action: "notify", Object: obj})
 	}
 	return nil
 }
@@ -535,11 +539,47 @@ func (d *Desk) Retention(ctx context.Context) (reports, cases int64, err error) 
 	return d.st.DeleteExpired(ctx, d.now().Add(-d.cfg.Retention), "system")
 }
 
-// VerifyAudit walks the audit chain.
+// VerifyAudit walks the audit chain, checking its MACs too when the desk
+// holds the console's keys.
 func (d *Desk) VerifyAudit(ctx context.Context) (n int64, head string, err error) {
-	var v audit.Verifier
-	err = d.st.AuditLog(ctx, v.Add)
-	return v.Count(), v.Head(), err
+	r, err := d.CheckAudit(ctx, nil)
+	return r.Entries, r.Hash, err
+}
+
+// AuditReport is what CheckAudit found.
+type AuditReport struct {
+	Entries int64
+	Hash    string // the last entry's hash
+	// Keyed: the MACs were checked. Sealed entries have one; Unsealed is
+	// the tail the intake wrote since the console last appended.
+	Keyed            bool
+	Sealed, Unsealed int64
+	Head             audit.Head // the last MACed entry
+}
+
+// CheckAudit walks the audit chain and, with the console's keys, checks
+// every MAC; with want (a head kept outside the system) it also checks
+// that the log still reaches that entry with that MAC, which catches a log
+// cut short or rewritten whole.
+func (d *Desk) CheckAudit(ctx context.Context, want *audit.Head) (AuditReport, error) {
+	v := audit.Verifier{Want: want}
+	if d.keys != nil && d.keys.CanIndex() {
+		v.Key = d.keys.AuditKey()
+	}
+	err := d.st.AuditLog(ctx, v.Add)
+	if err == nil {
+		err = v.Finish()
+	}
+	return AuditReport{Entries: v.Count(), Hash: v.Head(), Keyed: v.Key != nil, Sealed: v.Sealed(), Unsealed: v.Unsealed(), Head: v.KeyedHead()}, err
+}
+
+// AuditHead MACs every audit entry not yet MACed and returns the keyed
+// head, to be copied outside the system (console keys only).
+func (d *Desk) AuditHead(ctx context.Context) (audit.Head, error) {
+	if d.keys == nil || !d.keys.CanIndex() {
+		return audit.Head{}, ErrIntakeOnly
+	}
+	return d.st.SealAudit(ctx)
 }
 
 // Seal is exposed for the receipt pool and tests.

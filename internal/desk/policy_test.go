@@ -300,13 +300,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if _, err := e.d.Case(ctx, tm.op2, c); !errors.Is(err, desk.ErrNotFound) {
 			t.Errorf("op2 reads C after adm's break-glass: %v", err)
 		}
-		for _, a := range []desk.Actor{tm.sup1, tm.sup2, tm.sup3} {
+		for _, a := range []desk.Actor{tm.sup1, tm.sup3} {
 			ns, err := e.d.Notifications(ctx, a)
 			if err != nil || !hasNotification(ns, "acceso_emergencia", c) {
 				t.Errorf("%s was not notified of the break-glass: %+v, %v", a.Username, ns, err)
 			}
 		}
-		for _, a := range []desk.Actor{tm.op1, tm.op2, tm.ana, tm.adm} {
+		// sup2 supervises another team: the case is not theirs to know of.
+		for _, a := range []desk.Actor{tm.op1, tm.op2, tm.sup2, tm.ana, tm.adm} {
 			if ns, _ := e.d.Notifications(ctx, a); hasNotification(ns, "acceso_emergencia", c) {
 				t.Errorf("%s, not a supervisor, was notified of the break-glass", a.Username)
 			}
@@ -1089,6 +1090,54 @@ func TestAddInfoReopens(t *testing.T) {
 		}
 		if _, err := e.st.ReportByLookup(e.ctx, e.keys.DeriveReceipt(receipt2).Lookup); err != nil {
 			t.Errorf("the report with new information was deleted: %v", err)
+		}
+		e.checkAudit()
+	})
+}
+
+// TestNotificationsWithinReach: a supervisor is told of a break-glass, a
+// closure request or new information on a closed case only if the case is
+// within their reach; a notification names the case, and a supervisor of
+// another team may not even learn it exists.
+func TestNotificationsWithinReach(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be storetest.Backend) {
+		e := newEnv(t, be)
+		op := e.staffUser("op1", staff.Operador, "norte", "own")
+		adm := e.staffUser("adm", staff.Administrador, "general", "own")
+		near := e.staffUser("supnorte", staff.Supervisor, "norte", "team")
+		all := e.staffUser("suptodo", staff.Supervisor, "central", "all")
+		far := e.staffUser("supsur", staff.Supervisor, "sur", "team")
+		farOwn := e.staffUser("suppropio", staff.Supervisor, "norte", "own")
+
+		c, _, receipt := e.openCase(op)
+		if err := e.d.BreakGlass(e.ctx, adm, c, "[SINTÉTICO] revisión ordenada por el comité"); err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []hotline.Status{hotline.Evaluacion, hotline.Seguimiento} {
+			if err := e.d.Move(e.ctx, op, c, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.d.RequestClose(e.ctx, op, c, "[SINTÉTICO] sin más acciones"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.DecideClose(e.ctx, near, c, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.AddInfo(e.ctx, receipt, "[SINTÉTICO] volvió a pasar"); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range []string{"acceso_emergencia", "cierre_solicitado", "informacion_nueva"} {
+			for _, a := range []desk.Actor{near, all} {
+				if ns, err := e.d.Notifications(e.ctx, a); err != nil || !hasNotification(ns, kind, c) {
+					t.Errorf("%s (within reach) not told %s: %+v, %v", a.Username, kind, ns, err)
+				}
+			}
+			for _, a := range []desk.Actor{far, farOwn} {
+				if ns, _ := e.d.Notifications(e.ctx, a); hasNotification(ns, kind, c) {
+					t.Errorf("%s (case out of reach) told %s of case %d", a.Username, kind, c)
+				}
+			}
 		}
 		e.checkAudit()
 	})

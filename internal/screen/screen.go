@@ -1,6 +1,9 @@
 package screen
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 
@@ -22,6 +25,18 @@ func New(key []byte) (*Screener, error) {
 		return nil, fmt.Errorf("screen: the token key must be at least 16 bytes")
 	}
 	return &Screener{key: key, tok: contact.NewTokener(key)}, nil
+}
+
+// ExternalID is what is stored for a caller's own id of an ad (the API's
+// "id"): a keyed hash under the screening key, so that a saved ad can be
+// matched to the caller's id by whoever holds the key, while the id itself
+// (which may be a URL, an account or a listing number that names someone)
+// is never kept. The label keeps it apart from the contact tokens.
+func (s *Screener) ExternalID(id string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte("vigia ext id v1\x00"))
+	m.Write([]byte(id))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // Flag is a red flag found in an ad, with its evidence.

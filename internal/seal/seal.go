@@ -403,6 +403,18 @@ func (k *Keys) SessionMAC(fields ...string) (string, error) {
 	return k.mac("vigia session mac v1", fields)
 }
 
+// AuditKey is the key of the audit log's MACs (audit.MAC). It is derived
+// from the index key, which only the console holds and which a rotation
+// keeps, so MACs made before a rotation still check after it, and a key
+// rebuilt from shares checks them too. Intake keys have none (nil).
+func (k *Keys) AuditKey() []byte {
+	if !k.CanIndex() {
+		return nil
+	}
+	key := sha256.Sum256(append([]byte("vigia audit mac v1\x00"), k.index...))
+	return key[:]
+}
+
 // mac is an HMAC of length-prefixed fields under a key derived from the
 // private key and a label that keeps each use apart.
 func (k *Keys) mac(label string, fields []string) (string, error) {

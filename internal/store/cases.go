@@ -465,13 +465,17 @@ func (s *Store) DecideDuplicate(ctx context.Context, a, b, by int64, same bool, 
 	return err
 }
 
-// Notify leaves a notification for every active account with one of roles.
-func (s *Store) Notify(ctx context.Context, roles []string, kind, object string, ev audit.Event) error {
+// NotifyCase leaves a notification about a case for every active account
+// with role that has the case within reach: scope all, scope team and the
+// case's team, or the case's owner (desk.inScope, in SQL). Telling
+// everyone with the role would name cases to people who may not open them.
+func (s *Store) NotifyCase(ctx context.Context, role string, caseID int64, kind string, ev audit.Event) error {
 	_, err := s.inTx(ctx, ev, func(tx *sql.Tx) (int64, error) {
-		for _, r := range roles {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (staff_id, at, kind, object) SELECT id, $1, $2, $3 FROM staff WHERE role = $4 AND active = 1`, s.now(), kind, object, r); err != nil {
-				return 0, fmt.Errorf("store: notifying: %w", err)
-			}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (staff_id, at, kind, object)
+			SELECT u.id, $1, $2, $3 FROM staff u JOIN cases c ON c.id = $4
+			WHERE u.role = $5 AND u.active = 1 AND (u.scope = 'all' OR (u.scope = 'team' AND u.team = c.team) OR u.id = c.owner_id)`,
+			s.now(), kind, fmt.Sprintf("case:%d", caseID), caseID, role); err != nil {
+			return 0, fmt.Errorf("store: notifying: %w", err)
 		}
 		return 0, nil
 	})

@@ -75,6 +75,9 @@ type Report struct {
 
 const reportCols = `id, reply_recipient, reply_key, kind, state, urgency, received_on, channel, screen, sealed, triage, COALESCE(case_id, 0), COALESCE(closed_on, ''), COALESCE(received_at, ''), COALESCE(first_action_at, ''), COALESCE(taken_by, 0)`
 
+// receiptCols are reportCols without the sealed report.
+var receiptCols = strings.Replace(reportCols, " sealed,", " NULL,", 1)
+
 func scanReport(sc interface{ Scan(...any) error }) (Report, error) {
 	var r Report
 	err := sc.Scan(&r.ID, &r.ReplyRecipient, &r.ReplyKey, &r.Kind, &r.State, &r.Urgency, &r.ReceivedOn, &r.Channel, &r.Screen, &r.Sealed, &r.Triage, &r.CaseID, &r.ClosedOn, &r.ReceivedAt, &r.FirstActionAt, &r.TakenBy)
@@ -112,28 +115,148 @@ func (s *Store) inTx(ctx context.Context, ev audit.Event, fn func(tx *sql.Tx) (i
 	return id, nil
 }
 
-func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev audit.Event) error {
+// SetAuditKey makes this store MAC the audit log (console only): each
+// entry it appends, and every entry before it not yet MACed (the intake's,
+// and all of them the first time), in the same transaction.
+func (s *Store) SetAuditKey(key []byte) { s.auditKey = key }
+
+// lockAudit takes the chain's one-writer lock. On PostgreSQL it is an
+// advisory lock, not LOCK TABLE: locking audit_log in EXCLUSIVE mode would
+// need UPDATE or DELETE on it, which no process is granted
+// (docs/postgres-roles.sql). SQLite has one writer already.
+func (s *Store) lockAudit(ctx context.Context, tx *sql.Tx) error {
 	if s.d.name == "postgres" {
-		// The chain needs one writer at a time.
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE audit_log IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7165826531)`); err != nil {
 			return fmt.Errorf("store: lock audit log: %w", err)
 		}
 	}
-	var prev *audit.Entry
+	return nil
+}
+
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, ev audit.Event) error {
+	if err := s.lockAudit(ctx, tx); err != nil {
+		return err
+	}
+	prev, err := auditHead(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if s.auditKey != nil {
+		if prev, err = s.markKeyed(ctx, tx, prev); err != nil {
+			return err
+		}
+	}
+	if _, err := s.insertAudit(ctx, tx, prev, ev); err != nil {
+		return err
+	}
+	if s.auditKey != nil {
+		return s.sealAudit(ctx, tx)
+	}
+	return nil
+}
+
+func auditHead(ctx context.Context, tx *sql.Tx) (*audit.Entry, error) {
 	var p audit.Entry
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&p.Seq, &p.Hash)
 	switch {
-	case err == nil:
-		prev = &p
-	case !errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("store: reading the audit head: %w", err)
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("store: reading the audit head: %w", err)
 	}
+	return &p, nil
+}
+
+func (s *Store) insertAudit(ctx context.Context, tx *sql.Tx, prev *audit.Entry, ev audit.Event) (*audit.Entry, error) {
 	e := audit.Next(prev, s.now(), ev)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, object, detail, prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.Seq, e.At, e.Actor, e.Action, e.Object, e.Detail, e.Prev, e.Hash); err != nil {
-		return fmt.Errorf("store: appending to the audit log: %w", err)
+		return nil, fmt.Errorf("store: appending to the audit log: %w", err)
+	}
+	return &e, nil
+}
+
+// markKeyed appends audit.keyed the first time a keyed store writes to a
+// log that already holds entries no one MACed: they were written before
+// the log was keyed (or by the intake before the console first ran), and
+// are vouched for from here on only as they stand now.
+func (s *Store) markKeyed(ctx context.Context, tx *sql.Tx, prev *audit.Entry) (*audit.Entry, error) {
+	if prev == nil {
+		return nil, nil
+	}
+	var seq int64
+	err := tx.QueryRowContext(ctx, `SELECT seq FROM audit_macs LIMIT 1`).Scan(&seq)
+	switch {
+	case err == nil:
+		return prev, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("store: reading the audit MACs: %w", err)
+	}
+	return s.insertAudit(ctx, tx, prev, audit.Event{Actor: "system", Action: "audit.keyed", Object: "audit_log", Detail: fmt.Sprintf("unkeyed=1-%d", prev.Seq)})
+}
+
+// sealAudit MACs, in order, every entry after the last MACed one.
+func (s *Store) sealAudit(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, hash FROM audit_log WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM audit_macs) ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("store: reading unsealed audit entries: %w", err)
+	}
+	var pending []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		if err := rows.Scan(&e.Seq, &e.Hash); err != nil {
+			rows.Close()
+			return err
+		}
+		pending = append(pending, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, e := range pending {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_macs (seq, mac) VALUES ($1, $2)`, e.Seq, audit.MAC(s.auditKey, e.Seq, e.Hash)); err != nil {
+			return fmt.Errorf("store: sealing audit entry %d: %w", e.Seq, err)
+		}
 	}
 	return nil
+}
+
+// SealAudit MACs every audit entry not yet MACed and returns the keyed
+// head: the last entry and its MAC (Seq 0 for an empty log). It needs the
+// audit key (SetAuditKey).
+func (s *Store) SealAudit(ctx context.Context) (audit.Head, error) {
+	if s.auditKey == nil {
+		return audit.Head{}, errors.New("store: sealing the audit log needs the console's key")
+	}
+	if s.d.name == "sqlite" {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return audit.Head{}, fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := s.lockAudit(ctx, tx); err != nil {
+		return audit.Head{}, err
+	}
+	prev, err := auditHead(ctx, tx)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	if _, err := s.markKeyed(ctx, tx, prev); err != nil {
+		return audit.Head{}, err
+	}
+	if err := s.sealAudit(ctx, tx); err != nil {
+		return audit.Head{}, err
+	}
+	var h audit.Head
+	err = tx.QueryRowContext(ctx, `SELECT seq, mac FROM audit_macs ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.MAC)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return audit.Head{}, fmt.Errorf("store: reading the audit head: %w", err)
+	}
+	return h, tx.Commit()
 }
 
 // Audit records an event on its own (a read, a login).
@@ -142,16 +265,16 @@ func (s *Store) Audit(ctx context.Context, ev audit.Event) error {
 	return err
 }
 
-// AuditLog calls fn for every entry in order.
+// AuditLog calls fn for every entry in order, with its MAC if it has one.
 func (s *Store) AuditLog(ctx context.Context, fn func(audit.Entry) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, actor, action, object, detail, prev, hash FROM audit_log ORDER BY seq`)
+	rows, err := s.db.QueryContext(ctx, `SELECT l.seq, l.at, l.actor, l.action, l.object, l.detail, l.prev, l.hash, COALESCE(m.mac, '') FROM audit_log l LEFT JOIN audit_macs m ON m.seq = l.seq ORDER BY l.seq`)
 	if err != nil {
 		return fmt.Errorf("store: reading the audit log: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e audit.Entry
-		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Object, &e.Detail, &e.Prev, &e.Hash); err != nil {
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Object, &e.Detail, &e.Prev, &e.Hash, &e.MAC); err != nil {
 			return err
 		}
 		if err := fn(e); err != nil {
@@ -256,6 +379,17 @@ func (s *Store) SetTokens(ctx context.Context, id int64, tokens []Token, ev audi
 // ReportByLookup finds a report by its receipt's lookup value.
 func (s *Store) ReportByLookup(ctx context.Context, lookup []byte) (Report, error) {
 	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+reportCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Report{}, ErrNotFound
+	}
+	return r, err
+}
+
+// ReportForReceipt is ReportByLookup without the sealed report (Sealed is
+// nil), for answering a receipt: the intake, which does that, is not
+// granted the sealed column on PostgreSQL.
+func (s *Store) ReportForReceipt(ctx context.Context, lookup []byte) (Report, error) {
+	r, err := scanReport(s.db.QueryRowContext(ctx, `SELECT `+receiptCols+` FROM reports WHERE receipt_lookup = $1`, lookup))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Report{}, ErrNotFound
 	}

@@ -37,6 +37,8 @@ type Store struct {
 	writeMu sync.Mutex
 	// clockFn, when set, dates the hotline's rows (tests use a fake one).
 	clockFn func() time.Time
+	// auditKey, in the console, MACs the audit log (SetAuditKey).
+	auditKey []byte
 }
 
 type dialect struct {
@@ -128,27 +130,69 @@ func (s *Store) Dialect() string { return s.d.name }
 
 // migrate applies, in order and each in its own transaction, the embedded
 // migrations not yet recorded in schema_migrations.
+//
+// A schema already up to date is only read: the PostgreSQL roles of the
+// intake and the console may not create or lock tables
+// (deploy/postgres/), so only the owner role migrates.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("store: create schema_migrations: %w", err)
-	}
 	dir := path.Join("migrations", s.d.name)
 	names, err := fs.Glob(migrations, dir+"/*.sql")
 	if err != nil {
 		return fmt.Errorf("store: list migrations: %w", err)
 	}
 	slices.Sort(names)
+	type migration struct {
+		name string
+		v    int
+	}
+	var all []migration
 	for _, name := range names {
 		base := path.Base(name)
 		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("store: migration %s: name must start with its number", base)
 		}
-		if err := s.migrateOne(ctx, name, v); err != nil {
+		all = append(all, migration{name, v})
+	}
+	if applied, err := s.appliedMigrations(ctx); err == nil && len(all) > 0 {
+		missing := false
+		for _, m := range all {
+			if !applied[m.v] {
+				missing = true
+				break
+			}
+		}
+		if !missing {
+			return nil
+		}
+	}
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: create schema_migrations (the schema is not up to date: run vigia once as the database's owner role): %w", err)
+	}
+	for _, m := range all {
+		if err := s.migrateOne(ctx, m.name, m.v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// appliedMigrations reads schema_migrations; it fails if there is none.
+func (s *Store) appliedMigrations(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out[v] = true
+	}
+	return out, rows.Err()
 }
 
 func (s *Store) migrateOne(ctx context.Context, name string, v int) error {

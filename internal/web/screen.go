@@ -176,12 +176,13 @@ type screenedAd struct {
 	res               screen.Result
 }
 
-// saveScreened keeps flags, score and contact tokens, never the text.
+// saveScreened keeps flags, score and contact tokens, never the text, and
+// the caller's id of each ad only as a keyed hash (Screener.ExternalID).
 func (s *Server) saveScreened(r *http.Request, source string, ads []screenedAd) error {
 	batch := time.Now().UTC().Format("20060102T150405")
 	var out []store.ScreenedAd
 	for _, a := range ads {
-		sa := store.ScreenedAd{ExtID: a.ext, Source: source, Batch: batch, ScreenedAt: time.Now(), Tier: a.res.Tier, Risk: a.res.Risk,
+		sa := store.ScreenedAd{ExtID: s.screener.ExternalID(a.ext), Source: source, Batch: batch, ScreenedAt: time.Now(), Tier: a.res.Tier, Risk: a.res.Risk,
 			City: a.city, PostedAt: a.posted, RulesVersion: a.res.RulesVersion, ModelVersion: a.res.ModelVersion}
 		for _, f := range a.res.Flags {
 			sa.Flags = append(sa.Flags, f.ID)

@@ -187,3 +187,37 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenAPIStoresKeyedExtID: the caller's id of a stored ad is kept only
+// as a keyed hash; the API's answer still carries the id as sent.
+func TestScreenAPIStoresKeyedExtID(t *testing.T) {
+	dir := t.TempDir()
+	s := newEmptyServer(t, filepath.Join(dir, "api.db"))
+	const ext = "https://anuncios.example/ad/998877?user=persona.sintetica"
+	b, _ := json.Marshal(map[string]any{"id": ext, "text": lure, "store": true})
+	r := httptest.NewRequest("POST", "/api/v1/screen", bytes.NewReader(b))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	var got struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 200 || got.ID != ext {
+		t.Fatalf("answer: %d %s", w.Code, w.Body)
+	}
+	res := s.screener.Screen(lure)
+	ads, err := s.store.AdsByToken(t.Context(), res.Identifiers[0].Token, 10)
+	if err != nil || len(ads) != 1 {
+		t.Fatalf("stored ads: %+v, %v", ads, err)
+	}
+	if ads[0].ExtID == ext || ads[0].ExtID != s.screener.ExternalID(ext) {
+		t.Errorf("stored ext_id %q, want the keyed hash %q", ads[0].ExtID, s.screener.ExternalID(ext))
+	}
+	s.store.Close()
+	for _, f := range []string{"api.db", "api.db-wal"} {
+		b, _ := os.ReadFile(filepath.Join(dir, f))
+		if bytes.Contains(b, []byte("998877")) || bytes.Contains(b, []byte("persona.sintetica")) {
+			t.Errorf("%s holds the caller's ad id in the clear", f)
+		}
+	}
+}
