@@ -52,7 +52,8 @@ GRANT INSERT ON ad_identifiers TO vigia_intake;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON
     reports, report_tokens, messages, staff, sessions, cases, case_notes, tasks, referrals,
-    assessments, notifications, break_glass, duplicate_decisions, institutions, client_limits
+    assessments, notifications, break_glass, duplicate_decisions, institutions, client_limits,
+    attachments
     TO vigia_console;
 -- The audit log and its MACs: append only, for the console too.
 GRANT SELECT, INSERT ON audit_log, audit_macs TO vigia_console;
