@@ -9,9 +9,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// watchProblems collects the page's exceptions, console errors and logged
-// errors for as long as ctx lives; the returned function reads them.
-func watchProblems(ctx context.Context) func() []string {
+// watchProblems collects the page's exceptions and console errors for as
+// long as ctx lives, and with logged also the browser's logged errors (a
+// failed load among them: off where a test expects an error status); the
+// returned function reads them.
+func watchProblems(ctx context.Context, logged bool) func() []string {
 	var mu sync.Mutex
 	var problems []string
 	chromedp.ListenTarget(ctx, func(ev any) {
@@ -25,7 +27,7 @@ func watchProblems(ctx context.Context) func() []string {
 				problems = append(problems, "console.error")
 			}
 		case *log.EventEntryAdded:
-			if e.Entry.Level == log.LevelError {
+			if logged && e.Entry.Level == log.LevelError {
 				problems = append(problems, "log: "+e.Entry.Text+" "+e.Entry.URL)
 			}
 		}

@@ -8,12 +8,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/vigia-mx/vigia/internal/staff"
@@ -53,31 +51,9 @@ func TestBrowserHotline(t *testing.T) {
 	opSecret := addStaff(t, db, "operadora1", "operador")
 	supSecret := addStaff(t, db, "supervisora1", "supervisor")
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(userDataDir(t)),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := newBrowser(t, exe)
 	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 120*time.Second)
-	defer cancel()
-	var mu sync.Mutex
-	var problems []string
-	chromedp.ListenTarget(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError {
-				problems = append(problems, "console.error")
-			}
-		}
-	})
+	problems := watchProblems(ctx, false)
 	out := t.ArtifactDir()
 	shot := func(name string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
@@ -190,10 +166,8 @@ func TestBrowserHotline(t *testing.T) {
 	if !strings.Contains(status, "Cerrado") || !strings.Contains(replies, reply) {
 		t.Errorf("follow-up: status %q, replies %q", status, replies)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("console errors: %q", problems)
+	if p := problems(); len(p) > 0 {
+		t.Errorf("console errors: %q", p)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -26,7 +25,7 @@ func TestBrowserOferta(t *testing.T) {
 	base := startServer(t)
 	ctx, cancel := newBrowser(t, exe)
 	defer cancel()
-	problems := watchProblems(ctx)
+	problems := watchProblems(ctx, true)
 	out := t.ArtifactDir()
 	shot := func(name string, width int64) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
@@ -40,31 +39,6 @@ func TestBrowserOferta(t *testing.T) {
 			return os.WriteFile(filepath.Join(out, fmt.Sprintf("oferta-%s-%d.png", name, width)), buf, 0o644)
 		})
 	}
-	// submit clicks and waits for the next page (see TestBrowserHotline);
-	// with scripts disabled the page's own script cannot mark it, but
-	// DevTools' evaluation still runs.
-	submit := func(sel string) chromedp.Action {
-		return chromedp.ActionFunc(func(ctx context.Context) error {
-			var ok bool
-			if err := chromedp.Evaluate(`window.__before = true`, &ok).Do(ctx); err != nil {
-				return err
-			}
-			if err := chromedp.Click(sel, chromedp.ByQuery).Do(ctx); err != nil {
-				return fmt.Errorf("click %s: %w", sel, err)
-			}
-			deadline := time.Now().Add(20 * time.Second)
-			for time.Now().Before(deadline) {
-				var done bool
-				err := chromedp.Evaluate(`window.__before !== true && document.readyState === "complete"`, &done).Do(ctx)
-				if err == nil && done {
-					return nil
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-			return fmt.Errorf("no new page after clicking %s", sel)
-		})
-	}
-
 	// SYNTHETIC: written for this test in the style of deceptive offers; the
 	// number is not a real line.
 	const fraud = "SINTÉTICO. ¡Urge! Se solicitan chicas de 18 a 23 años para edecanes en Cancún. " +
@@ -101,7 +75,7 @@ func TestBrowserOferta(t *testing.T) {
 			chromedp.Navigate(base+"/oferta?lang="+tc.lang),
 			chromedp.WaitVisible(`#texto`, chromedp.ByQuery),
 			chromedp.SendKeys(`#texto`, tc.text, chromedp.ByQuery),
-			submit(`form.check button[type="submit"]`),
+			submitAndWait(`form.check button[type="submit"]`),
 			chromedp.WaitVisible(`section.result`, chromedp.ByQuery),
 			chromedp.AttributeValue(`section.result`, "class", &class, nil, chromedp.ByQuery),
 			chromedp.Text(`section.result h2`, &heading, chromedp.ByQuery),
@@ -153,8 +127,8 @@ func TestBrowserOferta(t *testing.T) {
 		chromedp.Navigate(base+"/oferta?lang=es"),
 		chromedp.WaitVisible(`#texto`, chromedp.ByQuery),
 		chromedp.SendKeys(`#texto`, fraud, chromedp.ByQuery),
-		submit(`form.check button[type="submit"]`),
-		submit(`form.report-offer button[type="submit"]`),
+		submitAndWait(`form.check button[type="submit"]`),
+		submitAndWait(`form.report-offer button[type="submit"]`),
 		chromedp.WaitVisible(`#oferta`, chromedp.ByQuery),
 		chromedp.Value(`#oferta`, &offer, chromedp.ByQuery),
 		chromedp.Location(&loc),

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,31 +33,9 @@ func TestBrowserHotlineShift(t *testing.T) {
 	opSecret := addStaff(t, db, "operadora1", "operador")
 	supSecret := addStaff(t, db, "supervisora1", "supervisor")
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(userDataDir(t)),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := newBrowser(t, exe)
 	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 150*time.Second)
-	defer cancel()
-	var mu sync.Mutex
-	var problems []string
-	chromedp.ListenTarget(ctx, func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError {
-				problems = append(problems, "console.error")
-			}
-		}
-	})
+	problems := watchProblems(ctx, false)
 	out := t.ArtifactDir()
 	// shots saves the page as a phone and as a desktop show it.
 	shots := func(name string) chromedp.Action {
@@ -209,9 +186,7 @@ func TestBrowserHotlineShift(t *testing.T) {
 	if !strings.Contains(caseload, "operadora1") {
 		t.Errorf("caseload: %q", caseload)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("console errors: %q", problems)
+	if p := problems(); len(p) > 0 {
+		t.Errorf("console errors: %q", p)
 	}
 }

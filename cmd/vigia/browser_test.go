@@ -101,7 +101,7 @@ func TestBrowser(t *testing.T) {
 	base := startServer(t)
 	ctx, cancel := newBrowser(t, exe)
 	defer cancel()
-	problems := watchProblems(ctx)
+	problems := watchProblems(ctx, true)
 	out := t.ArtifactDir()
 	shot := func(name string, width int64) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
