@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/vigia-mx/vigia/internal/sesnsp"
@@ -46,31 +45,14 @@ func (s *Store) MunicipalCells(ctx context.Context, q MunQuery) (MunResult, erro
 	if err != nil {
 		return MunResult{}, err
 	}
-	res := MunResult{ByMonth: map[sesnsp.YM]Release{}}
-	ranges := map[int64][2]sesnsp.YM{}
-	for m := q.From; m <= q.To; m++ {
-		best, ok := Release{}, false
-		for _, r := range all {
-			if r.Source != q.Source || r.Level != sesnsp.Municipal || !r.Covers(m) {
-				continue
-			}
-			if !ok || r.Cutoff > best.Cutoff {
-				best, ok = r, true
-			}
+	var cands []Release
+	for _, r := range all {
+		if r.Source == q.Source && r.Level == sesnsp.Municipal {
+			cands = append(cands, r)
 		}
-		if !ok {
-			continue
-		}
-		res.ByMonth[m] = best
-		rg, seen := ranges[best.ID]
-		if !seen {
-			rg = [2]sesnsp.YM{m, m}
-			res.Used = append(res.Used, best)
-		}
-		rg[0], rg[1] = min(rg[0], m), max(rg[1], m)
-		ranges[best.ID] = rg
 	}
-	slices.SortFunc(res.Used, func(a, b Release) int { return int(a.Cutoff - b.Cutoff) })
+	byMonth, used, ranges := monthReleases(cands, q.From, q.To, nil)
+	res := MunResult{ByMonth: byMonth, Used: used}
 	if len(q.Tipos) == 0 {
 		return res, nil
 	}

@@ -62,31 +62,11 @@ func (s *Store) Cells(ctx context.Context, q Query) (Result, error) {
 			cands = append(cands, r)
 		}
 	}
-	res := Result{ByMonth: map[sesnsp.YM]Release{}}
-	ranges := map[int64][2]sesnsp.YM{}
-	for m := q.From; m <= q.To; m++ {
-		best, ok := Release{}, false
-		for _, r := range cands {
-			if !r.Covers(m) {
-				continue
-			}
-			if !ok || r.Cutoff > best.Cutoff || (r.Cutoff == best.Cutoff && r.Level == sesnsp.Estatal && best.Level != sesnsp.Estatal) {
-				best, ok = r, true
-			}
-		}
-		if !ok {
-			continue
-		}
-		res.ByMonth[m] = best
-		rg, seen := ranges[best.ID]
-		if !seen {
-			rg = [2]sesnsp.YM{m, m}
-			res.Used = append(res.Used, best)
-		}
-		rg[0], rg[1] = min(rg[0], m), max(rg[1], m)
-		ranges[best.ID] = rg
-	}
-	slices.SortFunc(res.Used, func(a, b Release) int { return int(a.Cutoff - b.Cutoff) })
+	// Same cutoff: the state file, not a municipal one, answers state cells.
+	byMonth, used, ranges := monthReleases(cands, q.From, q.To, func(r, best Release) bool {
+		return r.Cutoff == best.Cutoff && r.Level == sesnsp.Estatal && best.Level != sesnsp.Estatal
+	})
+	res := Result{ByMonth: byMonth, Used: used}
 	if len(q.Tipos) == 0 {
 		return res, nil
 	}
@@ -135,4 +115,38 @@ func (s *Store) Cells(ctx context.Context, q Query) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// monthReleases takes each month from..to whole from one release of cands:
+// the newest that covers it, or among equally new ones the one tie prefers
+// (tie may be nil). It returns the release of each published month, the
+// releases used (oldest first) and the range of months each one answers.
+func monthReleases(cands []Release, from, to sesnsp.YM, tie func(r, best Release) bool) (map[sesnsp.YM]Release, []Release, map[int64][2]sesnsp.YM) {
+	byMonth := map[sesnsp.YM]Release{}
+	var used []Release
+	ranges := map[int64][2]sesnsp.YM{}
+	for m := from; m <= to; m++ {
+		best, ok := Release{}, false
+		for _, r := range cands {
+			if !r.Covers(m) {
+				continue
+			}
+			if !ok || r.Cutoff > best.Cutoff || tie != nil && tie(r, best) {
+				best, ok = r, true
+			}
+		}
+		if !ok {
+			continue
+		}
+		byMonth[m] = best
+		rg, seen := ranges[best.ID]
+		if !seen {
+			rg = [2]sesnsp.YM{m, m}
+			used = append(used, best)
+		}
+		rg[0], rg[1] = min(rg[0], m), max(rg[1], m)
+		ranges[best.ID] = rg
+	}
+	slices.SortFunc(used, func(a, b Release) int { return int(a.Cutoff - b.Cutoff) })
+	return byMonth, used, ranges
 }
