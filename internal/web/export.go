@@ -308,11 +308,7 @@ func anyVintages(v any) []string {
 // mapDoc is the home page's map: rate per 100,000 by state over the last
 // 12 months of one source (fuente) and measure (medida).
 func (s *Server) mapDoc(r *http.Request, l locale.Lang) (*chartDoc, error) {
-	m, err := measureParam(r)
-	if err != nil {
-		return nil, err
-	}
-	src, err := sourceParam(r, sesnsp.Victimas)
+	m, src, err := measureAndSource(r, sesnsp.Victimas)
 	if err != nil {
 		return nil, err
 	}
@@ -396,11 +392,7 @@ func srcLower(l locale.Lang, src string) string {
 // statesDoc is the small multiples of /estados as one image: every state's
 // monthly series of one source, highest rate of the last 12 months first.
 func (s *Server) statesDoc(r *http.Request, l locale.Lang) (*chartDoc, error) {
-	m, err := measureParam(r)
-	if err != nil {
-		return nil, err
-	}
-	src, err := sourceParam(r, sesnsp.Victimas)
+	m, src, err := measureAndSource(r, sesnsp.Victimas)
 	if err != nil {
 		return nil, err
 	}

@@ -68,6 +68,17 @@ func measureParam(r *http.Request) (sesnsp.Measure, error) {
 	return m, nil
 }
 
+// measureAndSource reads the measure (medida) and the source (fuente, def
+// when absent) that most pages take.
+func measureAndSource(r *http.Request, def sesnsp.Source) (sesnsp.Measure, sesnsp.Source, error) {
+	m, err := measureParam(r)
+	if err != nil {
+		return m, "", err
+	}
+	src, err := sourceParam(r, def)
+	return m, src, err
+}
+
 func sourceParam(r *http.Request, def sesnsp.Source) (sesnsp.Source, error) {
 	switch v := r.URL.Query().Get("fuente"); v {
 	case "":
@@ -402,11 +413,7 @@ type panel struct {
 
 func (s *Server) states(w http.ResponseWriter, r *http.Request) (*view, error) {
 	l := locale.FromRequest(r)
-	m, err := measureParam(r)
-	if err != nil {
-		return nil, err
-	}
-	src, err := sourceParam(r, sesnsp.Victimas)
+	m, src, err := measureAndSource(r, sesnsp.Victimas)
 	if err != nil {
 		return nil, err
 	}
