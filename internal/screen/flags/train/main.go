@@ -718,25 +718,35 @@ func Encode(m flags.Model) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Run loads everything, builds the model and its report.
-func Run(root, adsDir string, cfg Config) (flags.Model, []byte, error) {
+// load reads the labels and the texts and prepares the examples, in their
+// families and folds.
+func load(root, adsDir string, cfg Config) ([]Example, []Gold, error) {
 	gold, err := LoadGold(filepath.Join(root, "internal/screen/flags/gold/labels.jsonl"))
 	if err != nil {
-		return flags.Model{}, nil, err
+		return nil, nil, err
 	}
 	boards, lures, err := LoadAds(adsDir)
 	if err != nil {
-		return flags.Model{}, nil, fmt.Errorf("reading the ads (the texts live outside the repository, in shared/data/ads): %w", err)
+		return nil, nil, fmt.Errorf("reading the ads (the texts live outside the repository, in shared/data/ads): %w", err)
 	}
 	ex, err := Examples(gold, boards, lures)
 	if err != nil {
-		return flags.Model{}, nil, err
+		return nil, nil, err
 	}
 	AssignGroups(ex, 0.5)
 	AssignFolds(ex, cfg.Folds, cfg.Seed)
+	return ex, gold, nil
+}
+
+// Run loads everything, builds the model and its report.
+func Run(root, adsDir string, cfg Config) (flags.Model, []byte, error) {
+	ex, gold, err := load(root, adsDir, cfg)
+	if err != nil {
+		return flags.Model{}, nil, err
+	}
 	m, oof := Build(ex, cfg)
 	var rep bytes.Buffer
-	Report(&rep, ex, gold, boards, m, oof, cfg)
+	Report(&rep, ex, gold, m, oof, cfg)
 	return m, rep.Bytes(), nil
 }
 
@@ -784,20 +794,10 @@ func main() {
 // the settings in DefaultConfig can be checked. It is the only tuning done
 // on the cross-validation (a handful of settings; the report says so).
 func Sweep(root, adsDir string) error {
-	gold, err := LoadGold(filepath.Join(root, "internal/screen/flags/gold/labels.jsonl"))
+	ex, _, err := load(root, adsDir, DefaultConfig)
 	if err != nil {
 		return err
 	}
-	boards, lures, err := LoadAds(adsDir)
-	if err != nil {
-		return err
-	}
-	ex, err := Examples(gold, boards, lures)
-	if err != nil {
-		return err
-	}
-	AssignGroups(ex, 0.5)
-	AssignFolds(ex, DefaultConfig.Folds, DefaultConfig.Seed)
 	for _, l2p := range []float64{0.001, 0.004} {
 		for _, pw := range []float64{1, 4} {
 			for _, l2f := range []float64{0.005, 0.02} {

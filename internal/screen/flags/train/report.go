@@ -238,7 +238,7 @@ func subset(ex []Example, p []float64, keep func(Example) bool) ([]Example, []fl
 // ---- the report ---------------------------------------------------------------
 
 // Report writes docs/screening-eval.md.
-func Report(w io.Writer, ex []Example, gold []Gold, boards map[string]ad, m flags.Model, oof []float64, cfg Config) {
+func Report(w io.Writer, ex []Example, gold []Gold, m flags.Model, oof []float64, cfg Config) {
 	if err := m.Init(); err != nil {
 		panic(err)
 	}
@@ -559,7 +559,6 @@ func Report(w io.Writer, ex []Example, gold []Gold, boards map[string]ad, m flag
 	p("- The risky ads of mx-boards are dominated by one family; the row without it is the honest measure of everything else.\n")
 	p("- The annotators are language-model instances following the guide; their κ is agreement with each other, not with trafficking investigators.\n")
 	p("- The `/oferta` base rate is an assumption. Another set of real ads, kept outside the repository, will judge the screener again.\n")
-	_ = boards
 }
 
 type family struct{ id, n int }
